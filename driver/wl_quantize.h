@@ -1,0 +1,25 @@
+#ifndef WL_QUANTIZE_H
+#define WL_QUANTIZE_H
+/* Load-time conversion of a float checkpoint into the integer spec's formats
+ * (firmware/spec/wls_spec.h): int8 weights with two-level group scales, RMSNorm gains
+ * folded into the following matrices, and the Q14 RoPE table. Deterministic: the
+ * same checkpoint gives the same bytes on every host. */
+
+#include "wl_model.h"
+#include "wls_spec.h"
+
+typedef struct {
+    wls_model spec;   /* points into `storage` */
+    wls_layer *layers;
+    void *storage;
+    size_t weight_bytes; /* int8 weights + group and row scales */
+} wl_qmodel;
+
+int wl_quantize_model(const wl_model *m, wl_qmodel *out, wl_error *err);
+void wl_qmodel_free(wl_qmodel *q);
+
+/* Converts a positive finite double to a spec scale (exact to 31 bits). */
+wls_xf wl_xf_from_double(double v);
+double wl_xf_to_double(wls_xf v);
+
+#endif

@@ -1,0 +1,39 @@
+#ifndef WLS_FIXED_H
+#define WLS_FIXED_H
+/* Integer arithmetic primitives of the Waferlet integer spec. Freestanding C: the
+ * same source runs on the host (the `ref` device) and on the RV32IM PE cores.
+ * Rounding everywhere is "half away from zero" so results do not depend on how a
+ * compiler shifts negative numbers. See docs/NUMERICS.md. */
+
+#include <stdint.h>
+
+/* A scale factor held as mantissa * 2^exp, mantissa normalised to |m| in
+ * [2^30, 2^31) (or 0). Used only for the scale bookkeeping of quantized vectors. */
+typedef struct {
+    int32_t m;
+    int32_t e;
+} wls_xf;
+
+/* v / 2^s rounded half away from zero (s >= 0). */
+int64_t wls_rshift(int64_t v, int s);
+/* a / b rounded half away from zero (b != 0). */
+int64_t wls_div_round(int64_t a, int64_t b);
+/* Saturates to the int32 range. */
+int32_t wls_sat32(int64_t v);
+/* floor(sqrt(v)). */
+uint32_t wls_isqrt64(uint64_t v);
+
+wls_xf wls_xf_from(int64_t v, int32_t e); /* v * 2^e */
+wls_xf wls_xf_mul(wls_xf a, wls_xf b);
+wls_xf wls_xf_add(wls_xf a, wls_xf b);
+wls_xf wls_xf_div(wls_xf a, wls_xf b);   /* b != 0 */
+wls_xf wls_xf_sqrt(wls_xf a);            /* a >= 0 */
+/* round(v * a * 2^frac), saturated to int32: applies a scale to an integer. */
+int32_t wls_xf_apply(int64_t v, wls_xf a, int frac);
+
+/* 2^(y / 2^16) for y <= 0, in Q30 (1.0 = 2^30). */
+int32_t wls_exp2_q30(int32_t y);
+/* e^(x / 2^16) for x <= 0, in Q30. */
+int32_t wls_exp_q30(int32_t x);
+
+#endif

@@ -1,0 +1,156 @@
+/* One decode step of the integer spec. */
+#include "wls_spec.h"
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static int kv_dim_of(const wls_model *m) { return m->n_kv_heads * (m->dim / m->n_heads); }
+
+size_t wls_state_bytes(const wls_model *m)
+{
+    size_t d = (size_t)m->dim, h = (size_t)m->hidden_dim, kv = (size_t)kv_dim_of(m);
+    size_t big = d > h ? d : h;
+    size_t cache = (size_t)m->n_layers * (size_t)m->seq_len;
+    return align8(4 * (4 * d + 2 * kv + 2 * h)) + align8(4 * (size_t)m->seq_len) +
+           align8(big) + align8((size_t)wls_groups((int)big)) + 2 * align8(cache * kv) +
+           2 * align8(4 * cache * (size_t)m->n_kv_heads) + align8(4 * (size_t)m->vocab_size);
+}
+
+void wls_state_carve(const wls_model *m, wls_state *s, void *mem)
+{
+    size_t d = (size_t)m->dim, h = (size_t)m->hidden_dim, kv = (size_t)kv_dim_of(m);
+    size_t big = d > h ? d : h;
+    size_t cache = (size_t)m->n_layers * (size_t)m->seq_len;
+    char *p = mem;
+    int32_t *w = (int32_t *)(void *)p;
+    s->x = w; w += d;
+    s->xb = w; w += d;
+    s->xb2 = w; w += d;
+    s->q = w; w += d;
+    s->k = w; w += kv;
+    s->v = w; w += kv;
+    s->hb = w; w += h;
+    s->hb2 = w;
+    p += align8(4 * (4 * d + 2 * kv + 2 * h));
+    s->att = (int32_t *)(void *)p; p += align8(4 * (size_t)m->seq_len);
+    s->qbuf = (int8_t *)p; p += align8(big);
+    s->ubuf = (uint8_t *)p; p += align8((size_t)wls_groups((int)big));
+    s->key_q = (int8_t *)p; p += align8(cache * kv);
+    s->value_q = (int8_t *)p; p += align8(cache * kv);
+    s->key_max = (int32_t *)(void *)p; p += align8(4 * cache * (size_t)m->n_kv_heads);
+    s->value_max = (int32_t *)(void *)p; p += align8(4 * cache * (size_t)m->n_kv_heads);
+    s->logits = (int32_t *)(void *)p;
+}
+
+/* Largest |v| of a head, and v as int8 steps of max/127 (the KV cache format). */
+static int32_t quantize_head(const int32_t *v, int n, int8_t *q)
+{
+    int32_t vmax = 0;
+    for (int i = 0; i < n; i++) {
+        int32_t a = v[i] < 0 ? (v[i] == INT32_MIN ? INT32_MAX : -v[i]) : v[i];
+        if (a > vmax)
+            vmax = a;
+    }
+    for (int i = 0; i < n; i++)
+        q[i] = vmax ? (int8_t)wls_div_round((int64_t)v[i] * 127, vmax) : 0;
+    return vmax;
+}
+
+/* RoPE on pairs (v[2i], v[2i+1]) of every head, with the Q14 table row of `pos`. */
+static void rope(int32_t *v, int n, int head_size, const int16_t *row)
+{
+    for (int i = 0; i < n; i += 2) {
+        const int16_t *cs = row + 2 * ((i % head_size) / 2);
+        int64_t v0 = v[i], v1 = v[i + 1];
+        v[i] = wls_sat32(wls_rshift(v0 * cs[0] - v1 * cs[1], WLS_ROPE_FRAC));
+        v[i + 1] = wls_sat32(wls_rshift(v0 * cs[1] + v1 * cs[0], WLS_ROPE_FRAC));
+    }
+}
+
+static void attention(const wls_model *m, wls_state *s, int layer, int pos)
+{
+    int hs = m->dim / m->n_heads, kv = kv_dim_of(m), kv_mul = m->n_heads / m->n_kv_heads;
+    size_t base = (size_t)layer * (size_t)m->seq_len;
+    /* score = q . k / sqrt(hs); k = k_q * kmax / 127, q in Q16, score in Q16:
+     * score_q16 = (q . k_q) * kmax * c with c = 1 / (127 * 2^16 * sqrt(hs)) */
+    wls_xf c = wls_xf_div(wls_xf_from(1, -16),
+                          wls_xf_mul(wls_xf_from(127, 0), wls_xf_sqrt(wls_xf_from(hs, 0))));
+    for (int h = 0; h < m->n_heads; h++) {
+        int kvh = h / kv_mul;
+        const int32_t *q = s->q + h * hs;
+        int32_t best = INT32_MIN;
+        for (int t = 0; t <= pos; t++) {
+            const int8_t *k = s->key_q + (base + (size_t)t) * (size_t)kv + (size_t)kvh * hs;
+            int32_t kmax = s->key_max[(base + (size_t)t) * (size_t)m->n_kv_heads + kvh];
+            int64_t dot = 0;
+            for (int i = 0; i < hs; i++)
+                dot += (int64_t)q[i] * k[i];
+            int32_t score = wls_xf_apply(dot, wls_xf_mul(wls_xf_from(kmax, 0), c), 0);
+            s->att[t] = score;
+            if (score > best)
+                best = score;
+        }
+        /* Softmax weights e_t = exp(score - max) in Q30; the output is
+         * sum_t e_t * v_t / sum_t e_t, with v_t = v_q * vmax / 127. */
+        int64_t esum = 0;
+        for (int t = 0; t <= pos; t++) {
+            int64_t d = (int64_t)s->att[t] - best;
+            s->att[t] = wls_exp_q30(d < INT32_MIN ? INT32_MIN : (int32_t)d);
+            esum += s->att[t];
+        }
+        int32_t *out = s->xb + h * hs;
+        wls_xf norm = wls_xf_div(wls_xf_from(1, 0), wls_xf_from(esum * 127, -30));
+        for (int i = 0; i < hs; i++) {
+            int64_t acc = 0;
+            for (int t = 0; t <= pos; t++) {
+                size_t at = (base + (size_t)t);
+                int32_t vmax = s->value_max[at * (size_t)m->n_kv_heads + kvh];
+                int64_t w = wls_rshift((int64_t)s->att[t] * vmax, 30); /* Q16 units */
+                acc += w * s->value_q[at * (size_t)kv + (size_t)kvh * hs + i];
+            }
+            out[i] = wls_xf_apply(acc, norm, 0);
+        }
+    }
+}
+
+void wls_forward(const wls_model *m, wls_state *s, int token, int pos)
+{
+    int dim = m->dim, hidden = m->hidden_dim, hs = dim / m->n_heads, kv = kv_dim_of(m);
+    const int16_t *rope_row = m->rope + (size_t)pos * (size_t)hs;
+    wls_qvec qv = {s->qbuf, s->ubuf, {0, 0}};
+    wls_xf q16 = wls_xf_from(1, -WLS_ACT_FRAC); /* the real value of one Q16 unit */
+    wls_matrix_row(&m->embedding, token, s->x);
+    for (int l = 0; l < m->n_layers; l++) {
+        const wls_layer *L = &m->layers[l];
+        size_t at = (size_t)l * (size_t)m->seq_len + (size_t)pos;
+        /* RMSNorm is a scale on the quantized input: its gain is in the weights. */
+        wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+        wls_matvec(&L->wq, &qv, s->q);
+        wls_matvec(&L->wk, &qv, s->k);
+        wls_matvec(&L->wv, &qv, s->v);
+        rope(s->q, dim, hs, rope_row);
+        rope(s->k, kv, hs, rope_row);
+        for (int h = 0; h < m->n_kv_heads; h++) {
+            size_t off = at * (size_t)kv + (size_t)h * hs;
+            s->key_max[at * (size_t)m->n_kv_heads + h] =
+                quantize_head(s->k + h * hs, hs, s->key_q + off);
+            s->value_max[at * (size_t)m->n_kv_heads + h] =
+                quantize_head(s->v + h * hs, hs, s->value_q + off);
+        }
+        attention(m, s, l, pos);
+        wls_quantize(s->xb, dim, q16, &qv);
+        wls_matvec(&L->wo, &qv, s->xb2);
+        for (int i = 0; i < dim; i++)
+            s->x[i] = wls_sat32((int64_t)s->x[i] + s->xb2[i]);
+        wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+        wls_matvec(&L->w1, &qv, s->hb);
+        wls_matvec(&L->w3, &qv, s->hb2);
+        for (int i = 0; i < hidden; i++)
+            s->hb[i] = wls_swiglu(s->hb[i], s->hb2[i]);
+        wls_quantize(s->hb, hidden, q16, &qv);
+        wls_matvec(&L->w2, &qv, s->xb);
+        for (int i = 0; i < dim; i++)
+            s->x[i] = wls_sat32((int64_t)s->x[i] + s->xb[i]);
+    }
+    wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+    wls_matvec(&m->classifier, &qv, s->logits);
+}

@@ -1,0 +1,120 @@
+/* Quantized vectors and matrix-vector products (the tensor unit's work). */
+#include "wls_spec.h"
+
+static int32_t abs32_sat(int32_t v) { return v == INT32_MIN ? INT32_MAX : (v < 0 ? -v : v); }
+
+void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
+{
+    int ng = wls_groups(n);
+    int32_t vmax = 0;
+    for (int j = 0; j < n; j++) {
+        int32_t a = abs32_sat(x[j]);
+        if (a > vmax)
+            vmax = a;
+    }
+    if (vmax == 0) {
+        for (int j = 0; j < n; j++)
+            out->q[j] = 0;
+        for (int g = 0; g < ng; g++)
+            out->u[g] = 0;
+        out->scale = wls_xf_from(0, 0);
+        return;
+    }
+    /* One unit of q*u is vmax / (255*127) of x's units. */
+    out->scale = wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+    for (int g = 0; g < ng; g++) {
+        int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
+        int32_t gmax = 0;
+        for (int j = lo; j < hi; j++) {
+            int32_t a = abs32_sat(x[j]);
+            if (a > gmax)
+                gmax = a;
+        }
+        /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed. */
+        int64_t u = ((int64_t)gmax * 255 + vmax - 1) / vmax;
+        out->u[g] = (uint8_t)u;
+        if (u == 0) {
+            for (int j = lo; j < hi; j++)
+                out->q[j] = 0;
+            continue;
+        }
+        /* q = round(x * 255 * 127 / (vmax * u)), through one reciprocal per group. */
+        int64_t recip = wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
+        for (int j = lo; j < hi; j++) {
+            int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
+            out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+        }
+    }
+}
+
+void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out)
+{
+    int n = w->cols, ng = wls_groups(n);
+    for (int i = 0; i < w->rows; i++) {
+        const int8_t *row = w->q + (size_t)i * (size_t)n;
+        const uint8_t *wu = w->u + (size_t)i * (size_t)ng;
+        int64_t acc = 0;
+        for (int g = 0; g < ng; g++) {
+            int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
+            int32_t dot = 0; /* |dot| <= WLS_GROUP * 127 * 127 */
+            for (int j = lo; j < hi; j++)
+                dot += (int32_t)row[j] * x->q[j];
+            acc += (int64_t)dot * ((int32_t)wu[g] * x->u[g]);
+        }
+        out[i] = wls_xf_apply(acc, wls_xf_mul(w->row_scale[i], x->scale), WLS_ACT_FRAC);
+    }
+}
+
+void wls_matrix_row(const wls_matrix *w, int row, int32_t *out)
+{
+    int n = w->cols, ng = wls_groups(n);
+    const int8_t *q = w->q + (size_t)row * (size_t)n;
+    const uint8_t *u = w->u + (size_t)row * (size_t)ng;
+    for (int j = 0; j < n; j++)
+        out[j] = wls_xf_apply((int32_t)q[j] * u[j / WLS_GROUP], w->row_scale[row], WLS_ACT_FRAC);
+}
+
+wls_xf wls_rms_factor(const int32_t *x, int n)
+{
+    /* Shift x so its largest magnitude is below 2^15: the sum of squares is then
+     * exact in int64 for any n below 2^32. */
+    int32_t vmax = 0;
+    for (int j = 0; j < n; j++) {
+        int32_t a = abs32_sat(x[j]);
+        if (a > vmax)
+            vmax = a;
+    }
+    int sh = 0;
+    while ((vmax >> sh) >= (1 << 15))
+        sh++;
+    int64_t ss = 0;
+    for (int j = 0; j < n; j++) {
+        int64_t v = wls_rshift(x[j], sh);
+        ss += v * v;
+    }
+    /* mean(x^2) + eps in units of 2^(2*sh - 32); eps = 42950 * 2^-32 ~= 1e-5 */
+    wls_xf mean = wls_xf_div(wls_xf_from(ss, 2 * sh - 32), wls_xf_from(n, 0));
+    wls_xf eps = wls_xf_from(42950, -32);
+    wls_xf total = wls_xf_add(mean, eps);
+    return wls_xf_div(wls_xf_from(1, 0), wls_xf_sqrt(total));
+}
+
+int32_t wls_swiglu(int32_t a, int32_t b)
+{
+    /* sigma(a) = 1 / (1 + e^-a); e^-|a| from the Q30 exp, the quotient in Q30. */
+    int32_t neg = a > 0 ? -a : a;
+    int64_t e = wls_exp_q30(neg);
+    int64_t one = (int64_t)1 << 30;
+    int64_t sig = a >= 0 ? wls_div_round(one << 30, one + e) : wls_div_round(e << 30, one + e);
+    int64_t silu = wls_rshift((int64_t)a * sig, 30);          /* Q16 */
+    return wls_sat32(wls_rshift(silu * b, WLS_ACT_FRAC));
+}
+
+int wls_argmax(const int32_t *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}

@@ -1,0 +1,85 @@
+#ifndef WLS_SPEC_H
+#define WLS_SPEC_H
+/* The Waferlet integer spec: the quantized llama2 decode step, defined once in
+ * freestanding C and compiled both into the host's `ref` device and into the PE
+ * firmware. No floating point, no libc, no allocation: the caller provides every
+ * buffer. Formats and rounding rules: docs/NUMERICS.md. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wls_fixed.h"
+
+#define WLS_GROUP 4        /* quantization group along a matrix row / a vector */
+#define WLS_ACT_FRAC 16    /* activations, residual, logits: Q16 int32 */
+#define WLS_ROPE_FRAC 14   /* cos/sin table: Q14 int16 */
+
+static inline int wls_groups(int n) { return (n + WLS_GROUP - 1) / WLS_GROUP; }
+
+/* An int8 matrix [rows][cols] with two-level scales: weight (i, j) is
+ * q[i][j] * u[i][j / 8] * row_scale[i]. u is 1..255 (0 only for an all-zero group),
+ * the group's magnitude relative to the row's largest group. RMSNorm gains are folded
+ * into the columns at load time. */
+typedef struct {
+    int rows, cols;
+    const int8_t *q;          /* [rows][cols] */
+    const uint8_t *u;         /* [rows][groups(cols)] */
+    const wls_xf *row_scale;  /* [rows] */
+} wls_matrix;
+
+typedef struct {
+    wls_matrix wq, wk, wv, wo, w1, w2, w3; /* gains of rms_att (wq,wk,wv) and rms_ffn
+                                              (w1,w3) already folded in */
+} wls_layer;
+
+typedef struct {
+    int dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len;
+    wls_matrix embedding;     /* token embedding (no gain folded) */
+    wls_matrix classifier;    /* rms_final gain folded in */
+    const wls_layer *layers;  /* [n_layers] */
+    const int16_t *rope;      /* [seq_len][head_size/2][2] = cos, sin in Q14 */
+} wls_model;
+
+/* A vector quantized for a matrix-vector product: x[j] = q[j] * u[j / 8] * scale. */
+typedef struct {
+    int8_t *q;    /* [n] */
+    uint8_t *u;   /* [groups(n)] */
+    wls_xf scale;
+} wls_qvec;
+
+/* Per-token working memory and the KV cache, all caller-owned. */
+typedef struct {
+    int32_t *x, *xb, *xb2, *q, *k, *v, *hb, *hb2; /* Q16: dim, dim, dim, dim, kv_dim,
+                                                      kv_dim, hidden, hidden */
+    int32_t *att;          /* [seq_len] scores, then exp weights */
+    int8_t *qbuf;          /* [max(dim, hidden)] */
+    uint8_t *ubuf;         /* [groups(max(dim, hidden))] */
+    int8_t *key_q, *value_q;      /* [layers][seq_len][kv_dim] int8 */
+    int32_t *key_max, *value_max; /* [layers][seq_len][n_kv_heads] group max, Q16 */
+    int32_t *logits;       /* [vocab] Q16 */
+} wls_state;
+
+/* Bytes of state a model needs (for one buffer carved by wls_state_carve). */
+size_t wls_state_bytes(const wls_model *m);
+/* Points the state's arrays into `mem` (wls_state_bytes(m) bytes, 8-byte aligned). */
+void wls_state_carve(const wls_model *m, wls_state *s, void *mem);
+
+/* Quantizes x[n] (any fixed point; `scale` is the real value of one unit) into out. */
+void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out);
+/* out[i] = round(W[i] . x) in Q16 (saturating). */
+void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out);
+/* Returns the RMSNorm factor 1/sqrt(mean(x^2) + eps) for x in Q16, as a scale. */
+wls_xf wls_rms_factor(const int32_t *x, int n);
+/* Dequantized row `row` of a matrix into out[cols] (Q16). */
+void wls_matrix_row(const wls_matrix *w, int row, int32_t *out);
+/* SiLU(a) * b elementwise, Q16 in and out. */
+int32_t wls_swiglu(int32_t a, int32_t b);
+
+/* One decode step: token at position pos (0 <= pos < seq_len). Leaves Q16 logits in
+ * s->logits. */
+void wls_forward(const wls_model *m, wls_state *s, int token, int pos);
+
+/* Index of the largest logit, lowest index on ties. */
+int wls_argmax(const int32_t *v, int n);
+
+#endif
