@@ -60,6 +60,12 @@ static void quantize_matrix(const float *w, const float *gain, int rows, int col
     out->row_scale = row_scale;
 }
 
+void wl_quantize_matrix_for_test(const float *w, int rows, int cols, int8_t *q, uint8_t *u,
+                                 wls_xf *row_scale, wls_matrix *out)
+{
+    quantize_matrix(w, NULL, rows, cols, q, u, row_scale, out);
+}
+
 typedef struct {
     const float *w;
     const float *gain;

@@ -1,0 +1,71 @@
+#ifndef WL_DEVICE_H
+#define WL_DEVICE_H
+/* The device seam of libwaferlet: one handle per device, opened by URI.
+ *   ref        the integer spec run on the host (golden model for the tile)
+ *   float      the float32 reference (llama2.c's run.c arithmetic)
+ *   sim[:RxC]  the Verilated tile in process     (not in this build yet)
+ *   usb[:SER]  an FPGA board over USB            (not in this build yet)
+ * Every call returns a wl_status; on failure `err` holds one actionable line. */
+
+#include <stdint.h>
+
+#include "wl_error.h"
+#include "wl_model.h"
+
+typedef struct wl_device wl_device;
+
+typedef struct {
+    char uri[64];          /* as opened, e.g. "ref" */
+    char kind[32];         /* "golden-int", "golden-float", "tile" */
+    int integer_logits;    /* 1: logits are the integer spec's Q16 values */
+    int rows, cols;        /* mesh size; 0 for host-only devices */
+    int sram_bytes_per_pe; /* 0 for host-only devices */
+    int lanes;             /* tensor-unit MACs per cycle; 0 for host-only devices */
+    char firmware_version[32];
+    int protocol_version;  /* host-link protocol; 0 for host-only devices */
+} wl_device_info;
+
+/* Settings of a decode job (llama2.c's generate): `steps` positions in all, prompt
+ * included; the first prompt id is fed at position 0. */
+typedef struct {
+    const int *prompt;
+    int n_prompt;
+    int steps;
+    float temperature; /* 0 = greedy */
+    float topp;
+    uint64_t seed;
+} wl_decode_job;
+
+typedef struct {
+    int prompt_tokens;
+    int generated;        /* tokens produced after the prompt */
+    double wall_seconds;
+    int has_cycles;       /* the device counts clock cycles (tile devices) */
+    double cycles_per_token, ttft_cycles, mac_utilization;
+} wl_decode_stats;
+
+/* Called for every token the job emits (prompt continuation and generated), in
+ * order; return non-zero to stop the job early. */
+typedef int (*wl_token_fn)(void *ctx, int pos, int token);
+
+int wl_device_open(const char *uri, wl_device **out, wl_error *err);
+void wl_device_close(wl_device *d);
+int wl_device_info_get(wl_device *d, wl_device_info *info, wl_error *err);
+
+/* Prepares the device for `m` (quantizes, places, uploads as the device needs). The
+ * model must outlive the device's use of it. */
+int wl_device_load_model(wl_device *d, const wl_model *m, wl_error *err);
+
+/* Runs one position and copies vocab_size logits (as float) into `logits`.
+ * Positions must start at 0 for a new sequence and go up by one. */
+int wl_device_forward(wl_device *d, int token, int pos, float *logits, wl_error *err);
+
+/* Integer devices only: the exact Q16 logits of the last forward. */
+int wl_device_logits_q16(wl_device *d, int32_t *logits, wl_error *err);
+
+/* Runs a decode job, storing emitted tokens in tokens[] (room for job->steps). */
+int wl_device_decode(wl_device *d, const wl_decode_job *job, int *tokens, int *n_tokens,
+                     wl_token_fn on_token, void *ctx, wl_decode_stats *stats,
+                     wl_error *err);
+
+#endif

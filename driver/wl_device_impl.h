@@ -1,0 +1,23 @@
+#ifndef WL_DEVICE_IMPL_H
+#define WL_DEVICE_IMPL_H
+/* What a device backend implements. Backends are listed in wl_device.c. */
+
+#include "wl_device.h"
+
+typedef struct {
+    const char *scheme; /* URI scheme, e.g. "ref" */
+    /* Allocates the backend state for `args` (the URI part after ':' or NULL). */
+    int (*open)(const char *args, void **state, wl_error *err);
+    void (*close)(void *state);
+    void (*info)(void *state, wl_device_info *info);
+    int (*load_model)(void *state, const wl_model *m, wl_error *err);
+    /* Runs one position, writes float logits. */
+    int (*forward)(void *state, int token, int pos, float *logits, wl_error *err);
+    /* Optional: exact integer logits of the last forward. */
+    int (*logits_q16)(void *state, int32_t *logits, wl_error *err);
+} wl_device_ops;
+
+extern const wl_device_ops wl_ref_device_ops;
+extern const wl_device_ops wl_float_device_ops;
+
+#endif
