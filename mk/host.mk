@@ -50,7 +50,7 @@ $(OBJ)/tests/%.o: tests/%.c
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(HOST_INCS) -Itests $(CMOCKA_CFLAGS) -c $< -o $@
 
 # The CLI test drives the built executable and the default model.
-$(BUILD)/tests/test_cli: $(WAFERLET) $(DEF_MODEL)
+$(BUILD)/tests/test_cli: | $(WAFERLET) $(DEF_MODEL)
 
 ALL_TARGETS += $(WAFERLET) $(DEF_MODEL) $(HOST_TESTS)
 TESTS += $(HOST_TESTS)
@@ -70,3 +70,5 @@ firmware-spec-check:
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 test: firmware-spec-check
+$(BUILD)/tests/test_tokenizer: | $(DEF_MODEL)
+.SECONDARY:
