@@ -72,3 +72,12 @@ firmware-spec-check:
 test: firmware-spec-check
 $(BUILD)/tests/test_tokenizer: | $(DEF_MODEL)
 .SECONDARY:
+
+# bench.json section "host": decode speed of the host devices on the shipped model.
+$(BUILD)/bench/host.json: $(WAFERLET) $(DEF_MODEL)
+	@mkdir -p $(dir $@)
+	{ printf '{"ref": '; $(WAFERLET) bench -d ref -n 256 --json | tr -d '\n'; \
+	  printf ', "float": '; $(WAFERLET) bench -d float -n 256 --json | tr -d '\n'; \
+	  printf '}\n'; } > $@.tmp && mv $@.tmp $@
+.PHONY: $(BUILD)/bench/host.json
+BENCH_PARTS += $(BUILD)/bench/host.json
