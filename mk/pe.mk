@@ -115,7 +115,7 @@ $(PE_DIR)/isa/%.dmem.bin: $(PE_DIR)/isa/%.elf
 .PRECIOUS: $(PE_DIR)/isa/%.elf $(FW_DIR)/%.elf $(FW_DIR)/%.o $(PE_DIR)/%.o
 
 # ---------------------------------------------------------------- synthesis (size report)
-synth-pe: $(PE_DIR)/synth_core.log $(PE_DIR)/synth_tu.log
+synth-pe: $(PE_DIR)/synth_core.log $(PE_DIR)/synth_tu.log $(PE_DIR)/synth_pe.log
 
 $(PE_DIR)/synth_core.log: rtl/wl_core.sv
 	@mkdir -p $(PE_DIR)
@@ -128,3 +128,8 @@ $(PE_DIR)/synth_tu.log: rtl/wl_tensor_unit.sv rtl/wl_fifo.sv
 	$(YOSYS) -q -p 'read_verilog -sv rtl/wl_tensor_unit.sv rtl/wl_fifo.sv; synth_ecp5 -top wl_tensor_unit; tee -o $@ stat' \
 	  > /dev/null
 	@grep -E 'LUT4|TRELLIS_FF|MULT18|CCU2C' $@ | tail -6
+
+$(PE_DIR)/synth_pe.log: $(PE_RTL)
+	@mkdir -p $(PE_DIR)
+	$(YOSYS) -q -p 'read_verilog -sv $(PE_RTL); synth_ecp5 -top wl_pe; tee -o $@ stat' > /dev/null
+	@grep -E 'LUT4|TRELLIS_FF|MULT18|DP16KD|CCU2C' $@ | tail -6

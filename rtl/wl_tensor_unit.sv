@@ -177,7 +177,7 @@ module wl_tensor_unit #(
   assign c_rem  = rb_q - {c_beat_q[17-LB:0], {LB{1'b0}}};
   assign nvalid = (c_rem >= 18'(Lanes)) ? (LB+1)'(Lanes) : c_rem[LB:0];
   always_comb begin
-    for (int i = 0; i < Lanes; i++) mask[i] = (i < int'(nvalid));
+    for (int i = 0; i < Lanes; i++) mask[i] = (nvalid > (LB+1)'(i));
   end
   assign emits   = !is_dot || last_in_row;
   assign d_free  = !d_pend_q || d_gnt_i;
