@@ -1,0 +1,83 @@
+#include "pe_tu_model.h"
+
+static uint32_t rd32(const uint8_t *m, uint32_t a) {
+  a &= 0xFFFFu;
+  return (uint32_t)m[a] | (uint32_t)m[(a + 1) & 0xFFFFu] << 8 | (uint32_t)m[(a + 2) & 0xFFFFu] << 16 |
+         (uint32_t)m[(a + 3) & 0xFFFFu] << 24;
+}
+static void wr32(uint8_t *m, uint32_t a, uint32_t v) {
+  for (unsigned i = 0; i < 4; i++) m[(a + i) & 0xFFFFu] = (uint8_t)(v >> (8 * i));
+}
+
+/* byte i of row r of operand A: from SRAM at the row base (aligned down to a
+ * beat, as the hardware addresses in beats) or from the color stream */
+typedef struct {
+  const uint8_t *m; uint32_t base; const uint32_t *words;
+} row_src;
+
+static uint8_t src_byte(const row_src *s, uint32_t i) {
+  if (s->words) return (uint8_t)(s->words[i / 4] >> (8 * (i % 4)));
+  return s->m[(s->base + i) & 0xFFFFu];
+}
+static uint32_t src_word(const row_src *s, uint32_t k) {
+  return s->words ? s->words[k] : rd32(s->m, s->base + 4 * k);
+}
+
+void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size_t *cin_used,
+                  uint32_t *cout, size_t *ncout) {
+  unsigned op = d->cfg & 15u, asrc = (d->cfg >> 4) & 1u, dst = (d->cfg >> 5) & 3u;
+  unsigned bscalar = (d->cfg >> 7) & 1u, accum = (d->cfg >> 8) & 1u;
+  uint32_t len = d->len & 0xFFFFu, rows = d->rows & 0xFFFFu;
+  uint32_t esize = (op == TU_ADD || op == TU_MULSH || op == TU_MAX) ? 4u : 1u;
+  uint32_t rb = len * esize, wpr = (rb + 3) / 4;
+  size_t used = 0;
+  *cin_used = 0;
+  if (len == 0 || rows == 0) return;
+  if (op == TU_DOT && dst == TU_DST_ACC && !accum) d->acc = 0;
+  for (uint32_t r = 0; r < rows; r++) {
+    uint32_t abase = (d->a + r * d->as) & 0xFFFFu & ~(TU_LANES - 1);
+    uint32_t bbase = (d->b + r * d->bs) & 0xFFFFu & ~(TU_LANES - 1);
+    uint32_t drow = (d->d + r * d->ds) & 0xFFFFu;
+    row_src A = { m, abase, 0 };
+    if (asrc) {
+      if (used + wpr > ncin) return;  /* the test must provide the whole stream */
+      A.words = cin + used;
+      used += wpr;
+    }
+    if (op == TU_DOT) {
+      int32_t s = 0;
+      for (uint32_t i = 0; i < len; i++) {
+        int8_t av = (int8_t)src_byte(&A, i);
+        int8_t bv = bscalar ? (int8_t)(d->scalar & 0xFFu) : (int8_t)m[(bbase + i) & 0xFFFFu];
+        s = (int32_t)((uint32_t)s + (uint32_t)(av * bv));
+      }
+      if (dst == TU_DST_ACC) d->acc = (uint32_t)d->acc + (uint32_t)s;
+      else if (dst == TU_DST_SRAM) wr32(m, drow & ~3u, (uint32_t)s);
+      else if (dst == TU_DST_COLOR) cout[(*ncout)++] = (uint32_t)s;
+    } else if (op == TU_MOVE) {
+      uint32_t dbase = drow & ~(TU_LANES - 1);
+      if (dst == TU_DST_SRAM)
+        for (uint32_t i = 0; i < len; i++) m[(dbase + i) & 0xFFFFu] = src_byte(&A, i);
+      else if (dst == TU_DST_COLOR)
+        for (uint32_t k = 0; k < wpr; k++) cout[(*ncout)++] = src_word(&A, k);
+    } else {
+      uint32_t dbase = drow & ~(TU_LANES - 1);
+      for (uint32_t j = 0; j < len; j++) {
+        int32_t av = (int32_t)src_word(&A, j);
+        int32_t bv = (int32_t)(bscalar ? d->scalar : rd32(m, bbase + 4 * j));
+        uint32_t res;
+        if (op == TU_ADD) res = (uint32_t)av + (uint32_t)bv;
+        else if (op == TU_MAX) res = (uint32_t)(av > bv ? av : bv);
+        else if (op == TU_MULSH) {
+          unsigned sh = d->shift & 63u;
+          int64_t p = (int64_t)av * (int64_t)bv;
+          if (sh) p += (int64_t)1 << (sh - 1);
+          res = (uint32_t)(p >> sh);  /* arithmetic shift (gcc) */
+        } else res = (uint32_t)av;
+        if (dst == TU_DST_SRAM) wr32(m, dbase + 4 * j, res);
+        else if (dst == TU_DST_COLOR) cout[(*ncout)++] = res;
+      }
+    }
+  }
+  *cin_used = used;
+}

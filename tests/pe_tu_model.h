@@ -1,0 +1,28 @@
+/* Reference model of the PE tensor unit (docs/PE.md), used by the testbenches. */
+#ifndef WL_PE_TU_MODEL_H
+#define WL_PE_TU_MODEL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define TU_LANES 8u
+
+enum { TU_DOT = 0, TU_ADD = 1, TU_MULSH = 2, TU_MAX = 3, TU_MOVE = 4 };
+enum { TU_DST_SRAM = 0, TU_DST_ACC = 1, TU_DST_COLOR = 2 };
+
+typedef struct {
+  uint32_t cfg, a, as, b, bs, d, ds, len, rows, shift, scalar, acc;
+} tu_desc;
+
+static inline uint32_t tu_cfg(unsigned op, unsigned asrc_color, unsigned dst, unsigned bscalar,
+                              unsigned accum, unsigned csrc, unsigned cdst) {
+  return op | asrc_color << 4 | dst << 5 | bscalar << 7 | accum << 8 | csrc << 16 | cdst << 24;
+}
+
+/* Runs descriptor d against dmem (indexed by dmem offset, 64 KiB addressable
+ * window: dmem must hold 65536 bytes). Color input words are taken from cin
+ * (count returned in *cin_used); output words are appended to cout (*ncout).
+ * d->acc is updated as the hardware's ACC register would be. */
+void tu_model_run(tu_desc *d, uint8_t *dmem, const uint32_t *cin, size_t ncin, size_t *cin_used,
+                  uint32_t *cout, size_t *ncout);
+
+#endif
