@@ -12,7 +12,7 @@ CSTD_FLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g
 DEPFLAGS    = -MMD -MP
 CFLAGS     ?=
 CFLAGS     += $(CSTD_FLAGS)
-LDLIBS_M   := -lm
+LDLIBS_M   := -lm -ldl
 
 TESTS       :=
 LONG_TESTS  :=

@@ -17,7 +17,8 @@ struct wl_device {
     int next_pos; /* forward positions must go 0, 1, 2, ... */
 };
 
-static const wl_device_ops *const backends[] = {&wl_ref_device_ops, &wl_float_device_ops};
+static const wl_device_ops *const backends[] = {&wl_ref_device_ops, &wl_float_device_ops,
+                                               &wl_sim_device_ops};
 
 int wl_device_open(const char *uri, wl_device **out, wl_error *err)
 {
@@ -36,11 +37,10 @@ int wl_device_open(const char *uri, wl_device **out, wl_error *err)
         if (strcmp(backends[i]->scheme, scheme) == 0)
             ops = backends[i];
     if (!ops) {
-        if (strcmp(scheme, "sim") == 0 || strcmp(scheme, "usb") == 0)
+        if (strcmp(scheme, "usb") == 0)
             return wl_fail(err, WL_ERR_UNSUPPORTED,
-                           "device '%s' is not available in this build: the tile (RTL, host "
-                           "link and sim/usb transports) is not integrated yet; use -d ref "
-                           "(integer golden model) or -d float",
+                           "device '%s' is not available in this build: the USB transport "
+                           "and FPGA boards are not written yet; use -d sim, ref or float",
                            uri);
         return wl_fail(err, WL_ERR_ARG, "unknown device '%s' (devices: ref, float, sim[:RxC], usb[:SERIAL])",
                        uri);
@@ -106,6 +106,11 @@ int wl_device_forward(wl_device *d, int token, int pos, float *logits, wl_error 
     if (rc == WL_OK)
         d->next_pos = pos + 1;
     return rc;
+}
+
+struct wl_link *wl_device_link(wl_device *d)
+{
+    return d->ops->link ? d->ops->link(d->state) : NULL;
 }
 
 int wl_device_logits_q16(wl_device *d, int32_t *logits, wl_error *err)

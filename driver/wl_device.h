@@ -3,7 +3,7 @@
 /* The device seam of libwaferlet: one handle per device, opened by URI.
  *   ref        the integer spec run on the host (golden model for the tile)
  *   float      the float32 reference (llama2.c's run.c arithmetic)
- *   sim[:RxC]  the Verilated tile in process     (not in this build yet)
+ *   sim[:RxC]  the Verilated tile in process (memory access and info; decode not yet)
  *   usb[:SER]  an FPGA board over USB            (not in this build yet)
  * Every call returns a wl_status; on failure `err` holds one actionable line. */
 
@@ -62,6 +62,9 @@ int wl_device_forward(wl_device *d, int token, int pos, float *logits, wl_error 
 
 /* Integer devices only: the exact Q16 logits of the last forward. */
 int wl_device_logits_q16(wl_device *d, int32_t *logits, wl_error *err);
+
+/* The host link of a tile device (sim, usb), or NULL for host-only devices. */
+struct wl_link *wl_device_link(wl_device *d);
 
 /* Runs a decode job, storing emitted tokens in tokens[] (room for job->steps). */
 int wl_device_decode(wl_device *d, const wl_decode_job *job, int *tokens, int *n_tokens,

@@ -15,9 +15,12 @@ typedef struct {
     int (*forward)(void *state, int token, int pos, float *logits, wl_error *err);
     /* Optional: exact integer logits of the last forward. */
     int (*logits_q16)(void *state, int32_t *logits, wl_error *err);
+    /* Optional: the host link of a tile device. */
+    struct wl_link *(*link)(void *state);
 } wl_device_ops;
 
 extern const wl_device_ops wl_ref_device_ops;
 extern const wl_device_ops wl_float_device_ops;
+extern const wl_device_ops wl_sim_device_ops;
 
 #endif

@@ -3,7 +3,7 @@
 
 SPEC_SRCS   := $(wildcard firmware/spec/*.c)
 DRIVER_SRCS := $(wildcard driver/*.c)
-HOST_INCS   := -Idriver -Ifirmware/spec
+HOST_INCS   := -Idriver -Ifirmware/spec -Isim
 OBJ         := $(BUILD)/obj
 
 LIBWL      := $(BUILD)/libwaferlet.a
@@ -38,7 +38,7 @@ $(DEF_MODEL) $(DEF_TOK) &: $(GEN_MODEL)
 	@mkdir -p $(dir $(DEF_MODEL))
 	$(GEN_MODEL) $(DEF_MODEL) $(DEF_TOK)
 
-HOST_TEST_NAMES := test_fixed test_model test_tokenizer test_sampler test_reference test_cli
+HOST_TEST_NAMES := test_frame test_fixed test_model test_tokenizer test_sampler test_reference test_cli
 HOST_TESTS := $(addprefix $(BUILD)/tests/,$(HOST_TEST_NAMES))
 
 $(BUILD)/tests/%: $(OBJ)/tests/%.o $(LIBWL)

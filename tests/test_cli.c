@@ -58,7 +58,7 @@ static void test_errors_are_one_line(void **st)
     const char *bad[] = {"frobnicate", "decode -m /nonexistent.bin", "decode -n abc",
                          "decode -t -1", "decode --topp 2", "decode -d nodevice",
                          "eval", "eval --tokens /nonexistent.txt", "tokenize",
-                         "decode --bogus", "info -d sim", "decode -s -5"};
+                         "decode --bogus", "info -d sim:3x5", "decode -s -5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = run(bad[i], out, sizeof out, err, sizeof err);
         if (rc == 0 || !one_line(err))

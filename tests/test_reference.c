@@ -160,7 +160,10 @@ static void test_device_errors(void **st)
     wl_error e;
     assert_int_equal(wl_device_open("bogus", &d, &e), WL_ERR_ARG);
     assert_non_null(strstr(e.msg, "unknown device"));
-    assert_int_equal(wl_device_open("sim:4x4", &d, &e), WL_ERR_UNSUPPORTED);
+    assert_int_equal(wl_device_open("sim:3x5", &d, &e), WL_ERR_UNSUPPORTED);
+    assert_non_null(strstr(e.msg, "make sim MESH=3x5"));
+    assert_int_equal(wl_device_open("sim:0x1", &d, &e), WL_ERR_ARG);
+    assert_int_equal(wl_device_open("usb", &d, &e), WL_ERR_UNSUPPORTED);
     assert_int_equal(wl_device_open("ref:x", &d, &e), WL_ERR_ARG);
     assert_int_equal(wl_device_open("ref", &d, &e), WL_OK);
     float logits[1];
