@@ -56,6 +56,7 @@ typedef struct {
     /* gap percentages (0 = always ready/valid) */
     int host_in_gap, host_out_gap, req_gap, rsp_gap;
     int out_flip_permille; /* corrupt reply words (lost replies) */
+    int rdata_delta;       /* a misbehaving PE: RDATA with this many words too many */
     /* tile reset */
     unsigned rst_run, rst_pulses, rst_last_len;
     uint64_t rst_start_cycle, rst_end_cycle, last_req_cycle, last_req_valid_cycle;
@@ -183,7 +184,8 @@ static void pe_packet(tb *t)
     case PKT_READ: {
         assert_int_equal(t->pkt_n, 3);
         p->read_pkts++;
-        uint32_t n = t->pkt[2];
+        int64_t nn = (int64_t)t->pkt[2] + t->rdata_delta;
+        uint32_t n = nn < 0 ? 0 : (uint32_t)nn;
         rsq_push(t, 63u | (uint32_t)x << 12 | (uint32_t)y << 18 | (uint32_t)PKT_RDATA << 24,
                  0);
         rsq_push(t, addr, n == 0);
@@ -944,6 +946,44 @@ static void test_bulk_write_efficiency(void **state)
     tb_free(t);
 }
 
+/* RDATA packets that are too short are padded, too long are drained; stray response
+ * flits while no READ waits are dropped. Nothing wedges. */
+static void test_rdata_robust(void **state)
+{
+    (void)state;
+    tb *t = tb_new(11);
+    noisy(t);
+    uint32_t w[8], r[8];
+    for (int i = 0; i < 8; i++)
+        w[i] = rnd(t) | 1u;
+    do_write(t, wl_target(2, 2, 2, 2), PE_DMEM + 0x40, w, 8);
+    rsq_push(t, 0x02000000u, 0); /* a stray packet nobody asked for */
+    rsq_push(t, 0x1234u, 0);
+    rsq_push(t, 0x5678u, 1);
+    ack_ok(cmd(t, WL_OP_PING, NULL, 0));
+    assert_int_equal(t->rsq_head, t->rsq_tail);
+    do_read(t, 2, 2, PE_DMEM + 0x40, r, 8);
+    assert_memory_equal(r, w, sizeof w);
+
+    t->rdata_delta = -3;
+    do_read(t, 2, 2, PE_DMEM + 0x40, r, 8);
+    assert_memory_equal(r, w, 5 * 4);
+    for (int i = 5; i < 8; i++)
+        assert_int_equal(r[i], 0);
+    t->rdata_delta = -20; /* header and address only */
+    do_read(t, 2, 2, PE_DMEM + 0x40, r, 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(r[i], 0);
+    t->rdata_delta = 5;
+    do_read(t, 2, 2, PE_DMEM + 0x40, r, 3);
+    assert_memory_equal(r, w, 3 * 4);
+    t->rdata_delta = 0;
+    do_read(t, 2, 2, PE_DMEM + 0x44, r, 7);
+    assert_memory_equal(r, w + 1, 7 * 4);
+    assert_int_equal(t->rsq_head, t->rsq_tail);
+    tb_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -957,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_pipelined_window),
         cmocka_unit_test(test_faults_go_back_n),
         cmocka_unit_test(test_bulk_write_efficiency),
+        cmocka_unit_test(test_rdata_robust),
     };
     return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);
 }
