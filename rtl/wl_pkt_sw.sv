@@ -1,0 +1,123 @@
+`default_nettype none
+// One addressed-packet network of a router (request or response): five buffered
+// inputs, dimension-ordered routing of the header flit, wormhole switching (an
+// output stays granted to one input from header to the flit with last = 1) and a
+// round-robin arbiter per output. Output 5 is the router's configuration sink: a
+// request packet addressed to this router with op CFG goes there instead of to
+// the local port. Flit = {last, data[31:0]}; port p occupies bits [33*p +: 33].
+module wl_pkt_sw #(
+  parameter bit Yx     = 1'b0, // 0: X then Y (request), 1: Y then X (response)
+  parameter bit HasCfg = 1'b0, // route op CFG to this router to output 5
+  parameter int Depth  = 4
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic [5:0]      x_i,
+  input  logic [5:0]      y_i,
+  input  logic [4:0]      in_valid_i,
+  output logic [4:0]      in_ready_o,
+  input  logic [5*33-1:0] in_flit_i,
+  output logic [5:0]      out_valid_o,
+  input  logic [5:0]      out_ready_i,
+  output logic [6*33-1:0] out_flit_o
+);
+  localparam logic [2:0] PLocal = 3'd0, PN = 3'd1, PE = 3'd2, PS = 3'd3, PW = 3'd4,
+                         PCfg = 3'd5;
+  localparam logic [3:0] OpCfg = 4'd3;
+
+  logic [4:0]      head_valid, pop;
+  logic [5*33-1:0] head_flit;
+  logic [4:0]      in_pkt_q;          // input i is inside a packet (header gone)
+  logic [14:0]     pkt_port_q;        // [3i +: 3]: that packet's output
+  logic [14:0]     port;              // [3i +: 3]: output wanted by input i's head
+  logic [29:0]     req;               // [5o +: 5]
+  logic [5:0]      arb_valid, xfer, keep;
+  logic [17:0]     arb_idx;           // [3o +: 3]
+
+  // Dimension-ordered route of a header; x = 63 means "west of column 0" (host).
+  function automatic logic [2:0] route(input logic [5:0] dx, input logic [5:0] dy,
+                                       input logic [3:0] op, input logic [5:0] x,
+                                       input logic [5:0] y);
+    logic west, east;
+    west = (dx == 6'h3f) || (dx < x);
+    east = (dx != 6'h3f) && (dx > x);
+    if (!Yx) begin
+      if (west)         route = PW;
+      else if (east)    route = PE;
+      else if (dy > y)  route = PS;
+      else if (dy < y)  route = PN;
+      else              route = (HasCfg && op == OpCfg) ? PCfg : PLocal;
+    end else begin
+      if (dy > y)       route = PS;
+      else if (dy < y)  route = PN;
+      else if (west)    route = PW;
+      else if (east)    route = PE;
+      else              route = (HasCfg && op == OpCfg) ? PCfg : PLocal;
+    end
+  endfunction
+
+  for (genvar i = 0; i < 5; i++) begin : g_in
+    wl_fifo #(.Width(33), .Depth(Depth)) u_fifo (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .wvalid_i (in_valid_i[i]),
+      .wready_o (in_ready_o[i]),
+      .wdata_i  (in_flit_i[33*i +: 33]),
+      .rvalid_o (head_valid[i]),
+      .rready_i (pop[i]),
+      .rdata_o  (head_flit[33*i +: 33])
+    );
+    assign port[3*i +: 3] = in_pkt_q[i] ? pkt_port_q[3*i +: 3]
+                                        : route(head_flit[33*i +: 6], head_flit[33*i+6 +: 6],
+                                              head_flit[33*i+24 +: 4], x_i, y_i);
+  end
+
+  for (genvar o = 0; o < 6; o++) begin : g_out
+    for (genvar i = 0; i < 5; i++) begin : g_req
+      assign req[5*o+i] = head_valid[i] && (port[3*i +: 3] == 3'(o));
+    end
+    wl_rr_arb #(.N(5), .IdxW(3)) u_arb (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .req_i   (req[5*o +: 5]),
+      .xfer_i  (xfer[o]),
+      .keep_i  (keep[o]),
+      .valid_o (arb_valid[o]),
+      .idx_o   (arb_idx[3*o +: 3])
+    );
+    assign out_valid_o[o]         = arb_valid[o];
+    assign xfer[o]                = arb_valid[o] & out_ready_i[o];
+    always_comb begin
+      out_flit_o[33*o +: 33] = 33'b0;
+      for (int i = 0; i < 5; i++) begin
+        out_flit_o[33*o +: 33] = out_flit_o[33*o +: 33] |
+            (head_flit[33*i +: 33] & {33{arb_idx[3*o +: 3] == 3'(i)}});
+      end
+    end
+    assign keep[o]                = ~out_flit_o[33*o + 32];   // not the last flit
+  end
+
+  // Each input wants exactly one output, so it pops when that output takes it.
+  always_comb begin
+    for (int i = 0; i < 5; i++) begin
+      pop[i] = 1'b0;
+      for (int o = 0; o < 6; o++) begin
+        if (xfer[o] && arb_idx[3*o +: 3] == 3'(i)) pop[i] = 1'b1;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      in_pkt_q   <= '0;
+      pkt_port_q <= '0;
+    end else begin
+      for (int i = 0; i < 5; i++) begin
+        if (pop[i]) begin
+          in_pkt_q[i]         <= ~head_flit[33*i + 32];
+          pkt_port_q[3*i +: 3] <= port[3*i +: 3];
+        end
+      end
+    end
+  end
+endmodule
