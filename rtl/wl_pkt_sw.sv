@@ -27,12 +27,13 @@ module wl_pkt_sw #(
 
   logic [4:0]      head_valid, pop;
   logic [5*33-1:0] head_flit;
+  logic [32:0]     head [0:4];
   logic [4:0]      in_pkt_q;          // input i is inside a packet (header gone)
-  logic [14:0]     pkt_port_q;        // [3i +: 3]: that packet's output
-  logic [14:0]     port;              // [3i +: 3]: output wanted by input i's head
-  logic [29:0]     req;               // [5o +: 5]
+  logic [2:0]      pkt_port_q [0:4];  // that packet's output
+  logic [2:0]      port [0:4];        // output wanted by input i's head
+  logic [4:0]      req [0:5];         // req[o][i]: input i requests output o
   logic [5:0]      arb_valid, xfer, keep;
-  logic [17:0]     arb_idx;           // [3o +: 3]
+  logic [2:0]      arb_idx [0:5];
 
   // Dimension-ordered route of a header; x = 63 means "west of column 0" (host).
   function automatic logic [2:0] route(input logic [5:0] dx, input logic [5:0] dy,
@@ -58,8 +59,8 @@ module wl_pkt_sw #(
 
   for (genvar i = 0; i < 5; i++) begin : g_in
     wl_fifo #(.Width(33), .Depth(Depth)) u_fifo (
-      .clk_i   (clk_i),
-      .rst_ni  (rst_ni),
+      .clk_i    (clk_i),
+      .rst_ni   (rst_ni),
       .wvalid_i (in_valid_i[i]),
       .wready_o (in_ready_o[i]),
       .wdata_i  (in_flit_i[33*i +: 33]),
@@ -67,55 +68,53 @@ module wl_pkt_sw #(
       .rready_i (pop[i]),
       .rdata_o  (head_flit[33*i +: 33])
     );
-    assign port[3*i +: 3] = in_pkt_q[i] ? pkt_port_q[3*i +: 3]
-                                        : route(head_flit[33*i +: 6], head_flit[33*i+6 +: 6],
-                                              head_flit[33*i+24 +: 4], x_i, y_i);
+  end
+
+  always_comb begin
+    for (int i = 0; i < 5; i++) begin
+      head[i] = head_flit[33*i +: 33];
+      port[i] = in_pkt_q[i] ? pkt_port_q[i]
+                            : route(head[i][5:0], head[i][11:6], head[i][27:24], x_i, y_i);
+    end
+    for (int o = 0; o < 6; o++) begin
+      for (int i = 0; i < 5; i++) begin
+        req[o][i] = head_valid[i] && (port[i] == 3'(o));
+      end
+    end
   end
 
   for (genvar o = 0; o < 6; o++) begin : g_out
-    for (genvar i = 0; i < 5; i++) begin : g_req
-      assign req[5*o+i] = head_valid[i] && (port[3*i +: 3] == 3'(o));
-    end
     wl_rr_arb #(.N(5), .IdxW(3)) u_arb (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
-      .req_i   (req[5*o +: 5]),
+      .req_i   (req[o]),
       .xfer_i  (xfer[o]),
       .keep_i  (keep[o]),
       .valid_o (arb_valid[o]),
-      .idx_o   (arb_idx[3*o +: 3])
+      .idx_o   (arb_idx[o])
     );
     assign out_valid_o[o]         = arb_valid[o];
     assign xfer[o]                = arb_valid[o] & out_ready_i[o];
-    always_comb begin
-      out_flit_o[33*o +: 33] = 33'b0;
-      for (int i = 0; i < 5; i++) begin
-        out_flit_o[33*o +: 33] = out_flit_o[33*o +: 33] |
-            (head_flit[33*i +: 33] & {33{arb_idx[3*o +: 3] == 3'(i)}});
-      end
-    end
-    assign keep[o]                = ~out_flit_o[33*o + 32];   // not the last flit
+    assign out_flit_o[33*o +: 33] = head[arb_idx[o]];
+    assign keep[o]                = ~head[arb_idx[o]][32];   // not the last flit
   end
 
   // Each input wants exactly one output, so it pops when that output takes it.
   always_comb begin
     for (int i = 0; i < 5; i++) begin
-      pop[i] = 1'b0;
-      for (int o = 0; o < 6; o++) begin
-        if (xfer[o] && arb_idx[3*o +: 3] == 3'(i)) pop[i] = 1'b1;
-      end
+      pop[i] = xfer[port[i]] && arb_idx[port[i]] == 3'(i);
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      in_pkt_q   <= '0;
-      pkt_port_q <= '0;
+      in_pkt_q <= '0;
+      for (int i = 0; i < 5; i++) pkt_port_q[i] <= '0;
     end else begin
       for (int i = 0; i < 5; i++) begin
         if (pop[i]) begin
-          in_pkt_q[i]         <= ~head_flit[33*i + 32];
-          pkt_port_q[3*i +: 3] <= port[3*i +: 3];
+          in_pkt_q[i]   <= ~head[i][32];
+          pkt_port_q[i] <= port[i];
         end
       end
     end
