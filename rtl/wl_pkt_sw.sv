@@ -35,24 +35,29 @@ module wl_pkt_sw #(
   logic [5:0]      arb_valid, xfer, keep;
   logic [2:0]      arb_idx [0:5];
 
-  // Dimension-ordered route of a header; x = 63 means "west of column 0" (host).
+  // Dimension-ordered route of a header. x = 63 is the host, west of PE (0, 0):
+  // it is routed like the PE (0, y_dst) and then one step west off the mesh, so
+  // a request reaches the host link in row 0 whatever row it starts in.
   function automatic logic [2:0] route(input logic [5:0] dx, input logic [5:0] dy,
                                        input logic [3:0] op, input logic [5:0] x,
                                        input logic [5:0] y);
-    logic west, east;
-    west = (dx == 6'h3f) || (dx < x);
-    east = (dx != 6'h3f) && (dx > x);
+    logic host, west, east;
+    host = (dx == 6'h3f);
+    west = host ? (x != 6'd0) : (dx < x);
+    east = !host && (dx > x);
     if (!Yx) begin
       if (west)         route = PW;
       else if (east)    route = PE;
       else if (dy > y)  route = PS;
       else if (dy < y)  route = PN;
+      else if (host)    route = PW;
       else              route = (HasCfg && op == OpCfg) ? PCfg : PLocal;
     end else begin
       if (dy > y)       route = PS;
       else if (dy < y)  route = PN;
       else if (west)    route = PW;
       else if (east)    route = PE;
+      else if (host)    route = PW;
       else              route = (HasCfg && op == OpCfg) ? PCfg : PLocal;
     end
   endfunction
