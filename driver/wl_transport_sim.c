@@ -72,7 +72,15 @@ static void lib_dir(char *out, size_t cap)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
+    /* build/waferlet finds build/sim; programs in build/<dir>/ find it one level up */
     snprintf(out, cap, "%s/sim", exe);
+    if (access(out, F_OK) != 0) {
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(out, cap, "%s/sim", exe);
+        }
+    }
 }
 
 static void sim_close(void *state)

@@ -59,3 +59,8 @@ $(BUILD)/bench/link.json: $(BUILD)/bench/bench_link $(BUILD)/sim/libwlsim_4x4.so
 	WL_SIM_DIR=$(abspath $(BUILD)/sim) $(BUILD)/bench/bench_link 4x4 > $@.tmp && mv $@.tmp $@
 .PHONY: $(BUILD)/bench/link.json
 BENCH_PARTS += $(BUILD)/bench/link.json
+
+.PHONY: lint-tile
+lint: lint-tile
+lint-tile:
+	verilator --lint-only -Wall --top-module wl_tile $(TILE_RTL)

@@ -128,5 +128,6 @@ module wl_tile #(
 
   // Unused by design: idle edge inputs' readies and what leaves the other edge links.
   logic unused_edges;
-  assign unused_edges = ^{ce_ir, ce_ov, ce_od, ce_oc, qe_ov, qe_od, qe_ol, se_ir};
+  assign unused_edges = ^{ce_ir, ce_ov, ce_od, ce_oc, qe_ir, qe_ov, qe_od, qe_ol, se_ir, se_ov,
+                          se_od, se_ol};
 endmodule
