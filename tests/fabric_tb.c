@@ -145,7 +145,7 @@ static void fail(fab_tb *t, const char *fmt, ...) {
     int k = snprintf(t->err, sizeof t->err, "cycle %ld: ", t->cycle);
     vsnprintf(t->err + k, sizeof t->err - (size_t)k, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "fabric: %s (seed %llu)\n", t->err, (unsigned long long)t->o.seed);
+    fprintf(stderr, "fabric: %s (testbench seed %llu)\n", t->err, (unsigned long long)t->o.seed);
   }
 }
 
