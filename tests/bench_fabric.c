@@ -113,8 +113,8 @@ int main(int argc, char **argv) {
     fprintf(js, "], \"note\": \"hops from PE (0,0); request probes start at the host port west of it\"}");
     fprintf(js, ",\n  \"zero_load_latency_per_hop_cycles\": {\"color\": %.3f, \"request\": %.3f}",
             slope, pslope);
-    printf("  zero-load latency per hop: color %.3f, request %.3f cycles (0 hops: %s)\n", slope,
-           pslope, "see json");
+    printf("  zero-load latency per hop: color %.3f, request %.3f cycles (0 hops: %.2f, %.2f)\n",
+           slope, pslope, (sy - slope * sx) / nh, (py - pslope * sx) / nh);
     fab_free(t);
   }
 
