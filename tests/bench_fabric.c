@@ -75,54 +75,62 @@ int main(int argc, char **argv) {
     fab_free(t);
   }
 
-  /* 2. zero-load latency: PE (0,0) to PEs 0..(R-1)+(C-1) hops away, color and
+  /* 2. zero-load latency: PE (0,0) to PEs up to (R-1)+(C-1) hops away (every
+   * other distance when there are more than 27: one color per probe), color and
    * request networks. Per-hop figure = least-squares slope. */
   {
     fab_tb *t = mk(seed, 1.0);
-    int maxh = (R - 1) + (C - 1), col[64];
+    int maxh = (R - 1) + (C - 1), step = maxh > 27 ? 2 : 1, nh = 0, hops[64], dst[64], col[64];
     int src = fab_pe(t, 0, 0);
-    for (int h = 0; h <= maxh && h < 64; h++) {
-      int d = h < C ? fab_pe(t, h, 0) : fab_pe(t, C - 1, h - (C - 1));
-      col[h] = fab_add_flow_any(t, src, &d, 1, 0, 28);
+    for (int h = 0; h <= maxh && nh < 28; h += step) {
+      hops[nh] = h;
+      dst[nh] = h < C ? fab_pe(t, h, 0) : fab_pe(t, C - 1, h - (C - 1));
+      col[nh] = fab_add_flow_any(t, src, &dst[nh], 1, 0, 28);
+      if (col[nh] < 0) return die(t, "latency flow");
+      nh++;
     }
     if (fab_configure(t)) return die(t, "configure");
-    double sx = 0, sy = 0, sxx = 0, sxy = 0, px = 0, py = 0, pxx = 0, pxy = 0;
-    int n = 0;
-    fprintf(js, ",\n  \"zero_load_latency_cycles\": {\"color\": [");
-    for (int h = 0; h <= maxh && h < 64; h++) {
-      int d = h < C ? fab_pe(t, h, 0) : fab_pe(t, C - 1, h - (C - 1));
-      long l = col[h] >= 0 ? fab_probe_color(t, src, col[h], d) : -1;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, py = 0, pxy = 0;
+    fprintf(js, ",\n  \"zero_load_latency_cycles\": {\"hops\": [");
+    for (int i = 0; i < nh; i++) fprintf(js, "%s%d", i ? ", " : "", hops[i]);
+    fprintf(js, "], \"color\": [");
+    for (int i = 0; i < nh; i++) {
+      long l = fab_probe_color(t, src, col[i], dst[i]);
       if (l < 0) return die(t, "latency probe");
-      fprintf(js, "%s%ld", h ? ", " : "", l);
-      sx += h; sy += (double)l; sxx += (double)h * h; sxy += (double)h * (double)l;
-      n++;
+      fprintf(js, "%s%ld", i ? ", " : "", l);
+      sx += hops[i]; sy += (double)l; sxx += (double)hops[i] * hops[i];
+      sxy += (double)hops[i] * (double)l;
     }
     fprintf(js, "], \"request\": [");
-    for (int h = 0; h <= maxh && h < 64; h++) {
-      int d = h < C ? fab_pe(t, h, 0) : fab_pe(t, C - 1, h - (C - 1));
-      long l = fab_probe_packet(t, d);
+    for (int i = 0; i < nh; i++) {
+      long l = fab_probe_packet(t, dst[i]);
       if (l < 0) return die(t, "packet latency probe");
-      fprintf(js, "%s%ld", h ? ", " : "", l);
-      px += h; py += (double)l; pxx += (double)h * h; pxy += (double)h * (double)l;
+      fprintf(js, "%s%ld", i ? ", " : "", l);
+      py += (double)l; pxy += (double)hops[i] * (double)l;
     }
-    double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    double pslope = (n * pxy - px * py) / (n * pxx - px * px);
-    fprintf(js, "], \"hops\": \"index = hops from PE (0,0) (request: hops from the host port, minus one)\"}");
+    double den = nh * sxx - sx * sx;
+    double slope = (nh * sxy - sx * sy) / den, pslope = (nh * pxy - sx * py) / den;
+    fprintf(js, "], \"note\": \"hops from PE (0,0); request probes start at the host port west of it\"}");
     fprintf(js, ",\n  \"zero_load_latency_per_hop_cycles\": {\"color\": %.3f, \"request\": %.3f}",
             slope, pslope);
-    printf("  zero-load latency per hop: color %.3f, request %.3f cycles\n", slope, pslope);
+    printf("  zero-load latency per hop: color %.3f, request %.3f cycles (0 hops: %.2f, %.2f)\n",
+           slope, pslope, (sy - slope * sx) / nh, (py - pslope * sx) / nh);
     fab_free(t);
   }
 
-  /* 3. uniform random saturation: offered load sweep, accepted throughput. */
+  /* 3. uniform random saturation: offered load sweep, accepted throughput. One
+   * configured mesh per network; each point drains before the next. */
   {
-    static const double rates[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0};
+    static const double rates8[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0};
+    static const double rates16[] = {0.05, 0.1, 0.2, 1.0};
+    const double *rates = N <= 64 ? rates8 : rates16;
+    size_t nr = N <= 64 ? sizeof rates8 / sizeof rates8[0] : sizeof rates16 / sizeof rates16[0];
     double best = 0;
+    fab_tb *t = mk(seed, 1.0);
+    random_flows(t, seed, 4);
+    if (fab_configure(t)) return die(t, "configure");
     fprintf(js, ",\n  \"uniform_random_color\": {\"flows_per_pe\": 4, \"points\": [");
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-      fab_tb *t = mk(seed, 1.0);
-      random_flows(t, seed, 4);
-      if (fab_configure(t)) return die(t, "configure");
+    for (size_t i = 0; i < nr; i++) {
       fab_reset_stats(t);
       fab_color_traffic(t, rates[i], (long)N * 600);
       if (fab_run(t, 10000000) || fab_check_complete(t)) return die(t, "uniform random");
@@ -131,17 +139,20 @@ int main(int argc, char **argv) {
       if (acc > best) best = acc;
       fprintf(js, "%s{\"offered\": %.2f, \"accepted\": %.4f}", i ? ", " : "", rates[i], acc);
       printf("  uniform random colors: offered %.2f accepted %.4f wavelets/cycle/PE\n", rates[i], acc);
-      fab_free(t);
     }
+    fab_free(t);
     fprintf(js, "], \"saturation_wavelets_per_cycle_per_pe\": %.4f}", best);
   }
   {
-    static const double rates[] = {0.02, 0.05, 0.08, 0.12, 0.2, 0.5};
+    static const double rates8[] = {0.02, 0.05, 0.08, 0.12, 0.2, 0.5};
+    static const double rates16[] = {0.02, 0.5};
+    const double *rates = N <= 64 ? rates8 : rates16;
+    size_t nr = N <= 64 ? sizeof rates8 / sizeof rates8[0] : sizeof rates16 / sizeof rates16[0];
     double best = 0;
+    fab_tb *t = mk(seed + 1, 1.0);
+    if (fab_configure(t)) return die(t, "configure");
     fprintf(js, ",\n  \"uniform_random_request\": {\"payload_words\": \"1..8\", \"points\": [");
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-      fab_tb *t = mk(seed + 1, 1.0);
-      if (fab_configure(t)) return die(t, "configure");
+    for (size_t i = 0; i < nr; i++) {
       fab_reset_stats(t);
       fab_packet_traffic(t, rates[i], 8, 0.0, (long)N * 100);
       if (fab_run(t, 10000000) || fab_check_complete(t)) return die(t, "uniform random packets");
@@ -152,8 +163,8 @@ int main(int argc, char **argv) {
               rates[i], acc);
       printf("  uniform random requests: offered %.2f packets, accepted %.4f flits/cycle/PE\n",
              rates[i], acc);
-      fab_free(t);
     }
+    fab_free(t);
     fprintf(js, "], \"saturation_flits_per_cycle_per_pe\": %.4f}", best);
   }
 

@@ -61,6 +61,7 @@ struct fab_tb {
 
   /* routes */
   uint8_t *tbl;      /* [router][color][in port] -> output set */
+  uint8_t *hw_tbl;   /* what the hardware holds (the driver's shadow copy) */
   flow *flows;
   int nflows, capflows;
   uint8_t reduce_color[NCOLORS];
@@ -144,7 +145,7 @@ static void fail(fab_tb *t, const char *fmt, ...) {
     int k = snprintf(t->err, sizeof t->err, "cycle %ld: ", t->cycle);
     vsnprintf(t->err + k, sizeof t->err - (size_t)k, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "fabric: %s (seed %llu)\n", t->err, (unsigned long long)t->o.seed);
+    fprintf(stderr, "fabric: %s (testbench seed %llu)\n", t->err, (unsigned long long)t->o.seed);
   }
 }
 
@@ -224,6 +225,7 @@ fab_tb *fab_new(const fab_opts *opts) {
   t->host = fab_edge(t, 4, 0);
   size_t nep = (size_t)t->nep;
   t->tbl = xcalloc((size_t)t->n * NCOLORS * 5, 1);
+  t->hw_tbl = xcalloc((size_t)t->n * NCOLORS * 5, 1);
   t->dmask = xcalloc(nep * NCOLORS * nep, 1);
   t->ndest = xcalloc(nep * NCOLORS, sizeof(int));
   t->src_colors = xcalloc(nep * NCOLORS, 1);
@@ -257,7 +259,7 @@ void fab_free(fab_tb *t) {
   for (int i = 0; i < t->nflows; i++) free(t->flows[i].dst);
   free(t->flows);
   for (int i = 0; i < t->nep * 3; i++) free(t->txq[i].buf);
-  free(t->tbl); free(t->dmask); free(t->ndest); free(t->src_colors);
+  free(t->tbl); free(t->hw_tbl); free(t->dmask); free(t->ndest); free(t->src_colors);
   free(t->src_ncolors); free(t->src_on); free(t->backlog); free(t->cur_valid);
   free(t->cur_data); free(t->cur_color); free(t->sent); free(t->expect);
   free(t->red_issued); free(t->red_seen); free(t->rq); free(t->txq); free(t->tx);
@@ -883,25 +885,35 @@ int fab_configure(fab_tb *t) {
 }
 
 int fab_configure_hw_only(fab_tb *t) {
-  /* CFG packet per router, then a fence request to its PE behind it on the same
-   * path: when the fence arrives the table write has happened. */
-  int host = t->host;
+  /* Like a driver with a shadow copy: one CFG packet per router whose table
+   * changed, covering the changed colors, then a fence request to its PE behind
+   * it on the same path: when the fence arrives the table write has happened. */
+  int host = t->host, ncfg = 0;
   uint32_t *before = xcalloc((size_t)t->n, sizeof(uint32_t));
   for (int r = 0; r < t->n; r++) {
+    int lo = -1, hi = -1;
+    for (int c = 0; c < NCOLORS; c++)
+      if (memcmp(tbl_at(t, r, c, 0), &t->hw_tbl[((size_t)r * NCOLORS + (size_t)c) * 5], 5)) {
+        if (lo < 0) lo = c;
+        hi = c;
+      }
+    if (lo < 0) continue;
     packet p;
     p.flit[0] = header((uint32_t)(r % t->cols), (uint32_t)(r / t->cols), 63, 0, OP_CFG, 0);
-    p.flit[1] = 0;
-    for (int c = 0; c < NCOLORS; c++) {
+    p.flit[1] = (uint32_t)lo * 4u;
+    for (int c = lo; c <= hi; c++) {
       uint32_t w = 0;
       for (int in = 0; in < 5; in++) w |= (uint32_t)*tbl_at(t, r, c, in) << (5 * in);
-      p.flit[2 + c] = w;
+      p.flit[2 + c - lo] = w;
     }
-    p.len = 2 + NCOLORS;
+    p.len = 2 + hi - lo + 1;
     q_push(&t->txq[host * 3 + WL_NET_REQ], &p);
     t->pkt_outstanding++; /* consumed by the router: settled below */
+    ncfg++;
     make_request(t, host, r);
     before[r] = t->tx_seq[host * t->nep + r];
   }
+  memcpy(t->hw_tbl, t->tbl, (size_t)t->n * NCOLORS * 5);
   long start = t->cycle;
   t->last_progress = t->cycle;
   for (;;) {
@@ -914,7 +926,7 @@ int fab_configure_hw_only(fab_tb *t) {
     if (t->cycle - start > 1000000) fail(t, "configuration did not finish");
   }
   free(before);
-  t->pkt_outstanding -= t->n; /* the CFG packets never reach an endpoint */
+  t->pkt_outstanding -= ncfg; /* the CFG packets never reach an endpoint */
   /* let read answers to fences drain */
   if (!t->nerr) fab_run(t, 100000);
   return t->nerr ? -1 : 0;

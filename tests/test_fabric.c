@@ -26,11 +26,13 @@ static fab_tb *mk(const suite *s, int salt, double sink_ready) {
   return fab_new(&o);
 }
 
-static void finish(fab_tb *t, long max_cycles) {
+static void finish(const suite *s, fab_tb *t, long max_cycles) {
   int rc = fab_run(t, max_cycles);
   if (rc == -2) fprintf(stderr, "fabric: run did not finish in %ld cycles\n", max_cycles);
   if (rc == 0) rc = fab_check_complete(t);
   const fab_stats *st = fab_get_stats(t);
+  if (fab_errors(t) || rc)
+    fprintf(stderr, "fabric: reproduce with WL_SEED=%llu\n", (unsigned long long)s->seed);
   printf("    %ld cycles, %ld wavelets in, %ld copies out, %ld packets, %ld reductions%s%s\n",
          st->cycles, st->col_injected, st->col_delivered, st->pkt_received, st->reduce_results,
          fab_errors(t) ? "; first error: " : "", fab_first_error(t));
@@ -58,7 +60,7 @@ static void test_nearest_neighbour(void **state) {
   add_neighbour_flows(t);
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.8, 20000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -77,7 +79,7 @@ static void test_uniform_random(void **state) {
   assert_true(placed >= 2 * n);
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.25, 20000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -93,7 +95,7 @@ static void test_transpose(void **state) {
     }
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.5, 15000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -106,12 +108,13 @@ static void test_hotspot(void **state) {
     assert_int_equal(fab_add_flow(t, src, &hot, 1, 7), 0); /* converging tree: one color */
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.5, 6000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
-/* Broadcasts along every row and column, plus whole-mesh broadcasts that fan
- * out across both axes and leave through the edge links. */
+/* Broadcasts along every row and column, whole-mesh broadcasts that fan out
+ * across both axes and leave through the edge links, and a broadcast from the
+ * host port into the mesh on a reserved (system) color. */
 static void test_multicast(void **state) {
   const suite *s = *state;
   fab_tb *t = mk(s, 5, 0.7);
@@ -138,10 +141,15 @@ static void test_multicast(void **state) {
     for (int x = 0; x < C; x++) d[n++] = fab_edge(t, 1, x);
     assert_int_equal(fab_add_flow(t, srcs[k], d, n, 12 + k), 0);
   }
+  { /* the host port broadcasts to every PE on a system color */
+    int n = 0;
+    for (int p = 0; p < R * C; p++) d[n++] = p;
+    assert_int_equal(fab_add_flow(t, fab_host(t), d, n, 28), 0);
+  }
   free(d);
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.1, 4000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -162,7 +170,7 @@ static void test_reduction_chains(void **state) {
   fab_mark_reduce(t, 6);
   assert_int_equal(fab_configure(t), 0);
   fab_reduce_traffic(t, 300 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   assert_int_equal(fab_get_stats(t)->reduce_results, 300 * s->scale * (R + C));
   fab_free(t);
 }
@@ -180,7 +188,7 @@ static void test_mixed_packets(void **state) {
   assert_int_equal(fab_configure(t), 0);
   fab_color_traffic(t, 0.15, 10000 * s->scale);
   fab_packet_traffic(t, 0.02, 8, 0.4, 2000 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -191,7 +199,7 @@ static void test_request_response_pressure(void **state) {
   fab_tb *t = mk(s, 8, 0.35);
   assert_int_equal(fab_configure(t), 0);
   fab_packet_traffic(t, 0.2, 6, 0.7, 2500 * s->scale);
-  finish(t, 5000000);
+  finish(s, t, 5000000);
   fab_free(t);
 }
 
@@ -209,6 +217,8 @@ static void test_scoreboard_catches_misroute(void **state) {
   fab_clear_flows(t);
   assert_int_equal(fab_add_flow(t, src, &dst, 1, 3), 0);
   fab_color_traffic(t, 1.0, 10);
+  printf("    expecting the scoreboard to report a misrouted wavelet:\n");
+  fflush(stdout);
   fab_run(t, 10000);
   assert_true(fab_errors(t) > 0);
   fab_free(t);

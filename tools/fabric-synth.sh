@@ -7,7 +7,7 @@ mkdir -p "$outdir"
 log=$outdir/yosys.log
 # -e turns matching warnings into errors; the select asserts catch latches that
 # proc would otherwise build silently.
-if ! yosys -q -l "$log" -e '[Ll]atch|[Mm]ultiple driver|[Cc]onflict|[Dd]river-driver' -p "
+if ! yosys -q -l "$log" -w 'Replacing memory .* with list of registers' -e '[Ll]atch|[Mm]ultiple driver|[Cc]onflict|[Dd]river-driver' -p "
   read_verilog -sv $*;
   hierarchy -check -top wl_router;
   proc;
