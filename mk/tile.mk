@@ -18,7 +18,7 @@ cols_of = $(word 2,$(subst x, ,$(1)))
 
 # $(1) = RxC
 define TILE_LIB
-$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) mk/tile.mk
+$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL)
 	@mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
 	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) -GRows=$(call rows_of,$(1)) \
@@ -47,10 +47,15 @@ sim: deps $(SIM_DIR)/libwlsim_$(MESH).so
 ALL_TARGETS += $(BUILD)/sim/libwlsim_4x4.so
 
 TILE_TESTS := $(BUILD)/tests/test_tile
-$(BUILD)/tests/test_tile: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so \
-                            $(BUILD)/sim/libwlsim_8x8.so
+$(BUILD)/tests/test_tile: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so firmware
 TESTS += $(TILE_TESTS)
 ALL_TARGETS += $(TILE_TESTS)
+
+# 8x8 takes minutes to Verilate, so it runs in test-long.
+.PHONY: test-tile-8x8
+test-tile-8x8: $(BUILD)/tests/test_tile $(BUILD)/sim/libwlsim_8x8.so
+	WL_TILE_MESHES=8x8 $(BUILD)/tests/test_tile
+test-long: test-tile-8x8
 
 $(BUILD)/bench/bench_link: $(OBJ)/bench/bench_link.o $(LIBWL)
 	$(CC) $(CFLAGS) $^ $(LDLIBS_M) -o $@
