@@ -54,10 +54,10 @@ static void model_write(model *m, wl_rect r, uint32_t addr, const uint32_t *w, s
         }
 }
 
-/* A random word-aligned window [addr, addr + 4n) inside imem or dmem. */
-static uint32_t random_window(const model *m, size_t n)
+/* A random word-aligned window [addr, addr + 4n) inside imem (imem != 0) or dmem. */
+static uint32_t random_window(const model *m, size_t n, int imem)
 {
-    if (rnd() & 1)
+    if (imem)
         return 4 * (rnd() % (m->imem_words - (uint32_t)n + 1));
     return WL_PE_DMEM_BASE + 4 * (rnd() % (m->dmem_words - (uint32_t)n + 1));
 }
@@ -129,13 +129,13 @@ static void run_mesh(const char *mesh, int faults)
     if (faults)
         budget /= 4;
     uint32_t data[1024];
-    /* single-PE writes */
+    /* single-PE writes, alternating between instruction and data memory */
     for (size_t pe = 0; pe < n_pe; pe++)
-        for (size_t done = 0; done < budget;) {
+        for (size_t done = 0, k = 0; done < budget; k++) {
             size_t n = 1 + rnd() % 1000;
             for (size_t i = 0; i < n; i++)
                 data[i] = rnd();
-            uint32_t addr = random_window(&m, n);
+            uint32_t addr = random_window(&m, n, (int)(k & 1));
             wl_rect r = {(int)(pe % (size_t)m.cols), (int)(pe / (size_t)m.cols),
                          (int)(pe % (size_t)m.cols), (int)(pe / (size_t)m.cols)};
             assert_int_equal(wl_tile_write(l, r, addr, data, n, &e), WL_OK);
@@ -156,7 +156,7 @@ static void run_mesh(const char *mesh, int faults)
         size_t n = 1 + rnd() % 600;
         for (size_t i = 0; i < n; i++)
             data[i] = rnd();
-        uint32_t addr = random_window(&m, n);
+        uint32_t addr = random_window(&m, n, k & 1);
         assert_int_equal(wl_tile_write(l, r, addr, data, n, &e), WL_OK);
         model_write(&m, r, addr, data, n);
     }
