@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,6 @@
 #define DEFAULT_TOKENIZER "models/waferlet-default-tokenizer.bin"
 
 static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#include <stdarg.h>
 static int die(const char *fmt, ...)
 {
     va_list ap;

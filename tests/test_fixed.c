@@ -151,7 +151,6 @@ static void test_matvec(void **st)
         int8_t q[R * C];
         uint8_t u[R * ((C + 3) / 4)];
         wls_xf rs[R];
-        /* reuse the loader's quantizer through a one-matrix model is heavy; build by hand */
         wls_matrix M;
         wl_quantize_matrix_for_test(w, R, C, q, u, rs, &M);
         int8_t xq[C];

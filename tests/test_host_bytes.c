@@ -12,16 +12,12 @@
 #include <string.h>
 
 #include "bytes_shim.h"
+#include "test_util.h"
 #include "wl_frame.h"
+#include "wl_sampler.h"
 
 static uint64_t rng;
-static uint32_t rnd(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return (uint32_t)((rng * 0x2545F4914F6CDD1Dull) >> 32);
-}
+static uint32_t rnd(void) { return wl_random_u32(&rng); } /* the sampler's xorshift */
 
 typedef struct {
     uint8_t *b;
@@ -158,11 +154,7 @@ static void test_words_to_bytes(void **st)
 
 int main(void)
 {
-    const char *seed = getenv("WL_SEED");
-    rng = seed ? strtoull(seed, NULL, 10) : 4242;
-    if (!rng)
-        rng = 1;
-    printf("# seed %llu (set WL_SEED to reproduce)\n", (unsigned long long)rng);
+    rng = test_seed(4242);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frames_through_garbage),
         cmocka_unit_test(test_corrupt_header_is_bounded),

@@ -12,17 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_util.h"
 #include "wl_device.h"
+#include "wl_sampler.h"
 #include "wl_tile.h"
 
 static uint64_t rng;
-static uint32_t rnd(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return (uint32_t)((rng * 0x2545F4914F6CDD1Dull) >> 32);
-}
+static uint32_t rnd(void) { return wl_random_u32(&rng); } /* the sampler's xorshift */
 
 /* Host-side copy of what every PE memory should hold (only the windows we touch). */
 typedef struct {
@@ -189,13 +185,18 @@ static void run_mesh(const char *mesh, int faults)
     wl_device_close(d);
 }
 
-static const char *meshes(void);
+static const char *meshes(void)
+{
+    const char *s = getenv("WL_TILE_MESHES");
+    return s ? s : "2x2 4x4";
+}
 
+/* A firmware image from build/firmware, zero-padded to whole words. */
 static uint8_t *slurp_bin(const char *name, size_t *n)
 {
-    char path[4096];
-    const char *b = getenv("WL_BUILD");
-    snprintf(path, sizeof path, "%s/firmware/%s", b ? b : "build", name);
+    char rel[256], path[4096];
+    snprintf(rel, sizeof rel, "firmware/%s", name);
+    build_path(rel, path, sizeof path);
     FILE *f = fopen(path, "rb");
     if (!f) {
         print_error("cannot open %s (built by make firmware)\n", path);
@@ -287,11 +288,6 @@ static void test_firmware(void **st)
         run_firmware(tok);
 }
 
-static const char *meshes(void)
-{
-    const char *s = getenv("WL_TILE_MESHES");
-    return s ? s : "2x2 4x4";
-}
 
 static void test_memories(void **st)
 {
@@ -339,11 +335,7 @@ static void test_errors(void **st)
 
 int main(void)
 {
-    const char *seed = getenv("WL_SEED");
-    rng = seed ? strtoull(seed, NULL, 10) : 20261128;
-    if (!rng)
-        rng = 1;
-    printf("# seed %llu (set WL_SEED to reproduce)\n", (unsigned long long)rng);
+    rng = test_seed(20261128);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_memories),

@@ -3,6 +3,7 @@
 /* Helpers shared by the host tests: where ../shared and build/ are, and reading
  * integer arrays and numbers out of the reference JSON files by key. */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,18 @@ static inline const char *shared_path(const char *rel, char *buf, size_t cap)
     }
     fclose(f);
     return buf;
+}
+
+/* The seed of a randomized test: $WL_SEED or `dflt`, never 0 (xorshift's fixed
+ * point), printed so a failing run can be reproduced. */
+static inline uint64_t test_seed(uint64_t dflt)
+{
+    const char *env = getenv("WL_SEED");
+    uint64_t seed = env ? strtoull(env, NULL, 10) : dflt;
+    if (!seed)
+        seed = 1;
+    printf("# seed %llu (set WL_SEED to reproduce)\n", (unsigned long long)seed);
+    return seed;
 }
 
 static inline const char *build_path(const char *rel, char *buf, size_t cap)
