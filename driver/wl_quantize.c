@@ -78,6 +78,9 @@ int wl_quantize_model(const wl_model *m, wl_qmodel *out, wl_error *err)
     memset(out, 0, sizeof *out);
     const wl_config *c = &m->cfg;
     int L = c->n_layers, d = c->dim, h = c->hidden_dim, kv = wl_kv_dim(c), hs = wl_head_size(c);
+    if (hs > WLS_MAX_HEAD)
+        return wl_fail(err, WL_ERR_UNSUPPORTED, "head size %d is above the integer spec's %d",
+                       hs, WLS_MAX_HEAD);
     int n_jobs = 2 + 7 * L;
     matrix_job *jobs = calloc((size_t)n_jobs, sizeof *jobs);
     out->layers = calloc((size_t)L, sizeof *out->layers);

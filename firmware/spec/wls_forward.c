@@ -41,8 +41,7 @@ void wls_state_carve(const wls_model *m, wls_state *s, void *mem)
     s->logits = (int32_t *)(void *)p;
 }
 
-/* Largest |v| of a head, and v as int8 steps of max/127 (the KV cache format). */
-static int32_t quantize_head(const int32_t *v, int n, int8_t *q)
+int32_t wls_kv_quantize(const int32_t *v, int n, int8_t *q)
 {
     int32_t vmax = 0;
     for (int i = 0; i < n; i++) {
@@ -55,8 +54,7 @@ static int32_t quantize_head(const int32_t *v, int n, int8_t *q)
     return vmax;
 }
 
-/* RoPE on pairs (v[2i], v[2i+1]) of every head, with the Q14 table row of `pos`. */
-static void rope(int32_t *v, int n, int head_size, const int16_t *row)
+void wls_rope(int32_t *v, int n, int head_size, const int16_t *row)
 {
     for (int i = 0; i < n; i += 2) {
         const int16_t *cs = row + 2 * ((i % head_size) / 2);
@@ -66,49 +64,73 @@ static void rope(int32_t *v, int n, int head_size, const int16_t *row)
     }
 }
 
+wls_xf wls_att_coef(int head_size)
+{
+    /* score = q . k / sqrt(hs); k = k_q * kmax / 127, q in Q16, score in Q16:
+     * score_q16 = (q . k_q) * kmax * c with c = 1 / (127 * 2^16 * sqrt(hs)) */
+    return wls_xf_div(wls_xf_from(1, -16),
+                      wls_xf_mul(wls_xf_from(127, 0), wls_xf_sqrt(wls_xf_from(head_size, 0))));
+}
+
+int32_t wls_att_score(const int32_t *q, const int8_t *k, int32_t kmax, wls_xf coef, int hs)
+{
+    int64_t dot = 0;
+    for (int i = 0; i < hs; i++)
+        dot += (int64_t)q[i] * k[i];
+    return wls_xf_apply(dot, wls_xf_mul(wls_xf_from(kmax, 0), coef), 0);
+}
+
+int32_t wls_att_weight(int32_t score, int32_t best)
+{
+    int64_t d = (int64_t)score - best;
+    return wls_exp_q30(d < INT32_MIN ? INT32_MIN : (int32_t)d);
+}
+
+void wls_att_accum(int32_t weight, int32_t vmax, const int8_t *v, int hs, int64_t *acc)
+{
+    int64_t w = wls_rshift((int64_t)weight * vmax, 30); /* Q16 units */
+    for (int i = 0; i < hs; i++)
+        acc[i] += w * v[i];
+}
+
+wls_xf wls_att_norm(int64_t esum)
+{
+    return wls_xf_div(wls_xf_from(1, 0), wls_xf_from(esum * 127, -30));
+}
+
 static void attention(const wls_model *m, wls_state *s, int layer, int pos)
 {
     int hs = m->dim / m->n_heads, kv = kv_dim_of(m), kv_mul = m->n_heads / m->n_kv_heads;
     size_t base = (size_t)layer * (size_t)m->seq_len;
-    /* score = q . k / sqrt(hs); k = k_q * kmax / 127, q in Q16, score in Q16:
-     * score_q16 = (q . k_q) * kmax * c with c = 1 / (127 * 2^16 * sqrt(hs)) */
-    wls_xf c = wls_xf_div(wls_xf_from(1, -16),
-                          wls_xf_mul(wls_xf_from(127, 0), wls_xf_sqrt(wls_xf_from(hs, 0))));
+    wls_xf c = wls_att_coef(hs);
     for (int h = 0; h < m->n_heads; h++) {
         int kvh = h / kv_mul;
         const int32_t *q = s->q + h * hs;
         int32_t best = INT32_MIN;
         for (int t = 0; t <= pos; t++) {
-            const int8_t *k = s->key_q + (base + (size_t)t) * (size_t)kv + (size_t)kvh * hs;
-            int32_t kmax = s->key_max[(base + (size_t)t) * (size_t)m->n_kv_heads + kvh];
-            int64_t dot = 0;
-            for (int i = 0; i < hs; i++)
-                dot += (int64_t)q[i] * k[i];
-            int32_t score = wls_xf_apply(dot, wls_xf_mul(wls_xf_from(kmax, 0), c), 0);
+            size_t at = base + (size_t)t;
+            int32_t score = wls_att_score(q, s->key_q + at * (size_t)kv + (size_t)kvh * hs,
+                                          s->key_max[at * (size_t)m->n_kv_heads + kvh], c, hs);
             s->att[t] = score;
             if (score > best)
                 best = score;
         }
         /* Softmax weights e_t = exp(score - max) in Q30; the output is
-         * sum_t e_t * v_t / sum_t e_t, with v_t = v_q * vmax / 127. */
-        int64_t esum = 0;
+         * sum_t e_t * v_t / sum_t e_t, with v_t = v_q * vmax / 127. Max, sums and
+         * accumulators are exact integers, so positions may be split in any order. */
+        int64_t esum = 0, acc[WLS_MAX_HEAD];
+        for (int i = 0; i < hs; i++)
+            acc[i] = 0;
         for (int t = 0; t <= pos; t++) {
-            int64_t d = (int64_t)s->att[t] - best;
-            s->att[t] = wls_exp_q30(d < INT32_MIN ? INT32_MIN : (int32_t)d);
-            esum += s->att[t];
+            size_t at = base + (size_t)t;
+            int32_t e = wls_att_weight(s->att[t], best);
+            esum += e;
+            wls_att_accum(e, s->value_max[at * (size_t)m->n_kv_heads + kvh],
+                          s->value_q + at * (size_t)kv + (size_t)kvh * hs, hs, acc);
         }
-        int32_t *out = s->xb + h * hs;
-        wls_xf norm = wls_xf_div(wls_xf_from(1, 0), wls_xf_from(esum * 127, -30));
-        for (int i = 0; i < hs; i++) {
-            int64_t acc = 0;
-            for (int t = 0; t <= pos; t++) {
-                size_t at = (base + (size_t)t);
-                int32_t vmax = s->value_max[at * (size_t)m->n_kv_heads + kvh];
-                int64_t w = wls_rshift((int64_t)s->att[t] * vmax, 30); /* Q16 units */
-                acc += w * s->value_q[at * (size_t)kv + (size_t)kvh * hs + i];
-            }
-            out[i] = wls_xf_apply(acc, norm, 0);
-        }
+        wls_xf norm = wls_att_norm(esum);
+        for (int i = 0; i < hs; i++)
+            s->xb[h * hs + i] = wls_xf_apply(acc[i], norm, 0);
     }
 }
 
@@ -127,14 +149,14 @@ void wls_forward(const wls_model *m, wls_state *s, int token, int pos)
         wls_matvec(&L->wq, &qv, s->q);
         wls_matvec(&L->wk, &qv, s->k);
         wls_matvec(&L->wv, &qv, s->v);
-        rope(s->q, dim, hs, rope_row);
-        rope(s->k, kv, hs, rope_row);
+        wls_rope(s->q, dim, hs, rope_row);
+        wls_rope(s->k, kv, hs, rope_row);
         for (int h = 0; h < m->n_kv_heads; h++) {
             size_t off = at * (size_t)kv + (size_t)h * hs;
             s->key_max[at * (size_t)m->n_kv_heads + h] =
-                quantize_head(s->k + h * hs, hs, s->key_q + off);
+                wls_kv_quantize(s->k + h * hs, hs, s->key_q + off);
             s->value_max[at * (size_t)m->n_kv_heads + h] =
-                quantize_head(s->v + h * hs, hs, s->value_q + off);
+                wls_kv_quantize(s->v + h * hs, hs, s->value_q + off);
         }
         attention(m, s, l, pos);
         wls_quantize(s->xb, dim, q16, &qv);

@@ -75,6 +75,23 @@ void wls_matrix_row(const wls_matrix *w, int row, int32_t *out);
 /* SiLU(a) * b elementwise, Q16 in and out. */
 int32_t wls_swiglu(int32_t a, int32_t b);
 
+/* Pieces of the decode step, shared by wls_forward and the tile firmware. */
+#define WLS_MAX_HEAD 256   /* largest head size the spec supports */
+/* Largest |v| (Q16) and v as int8 steps of max/127: the KV cache format. */
+int32_t wls_kv_quantize(const int32_t *v, int n, int8_t *q);
+/* RoPE on pairs (v[2i], v[2i+1]) of every head, with the Q14 table row of a position. */
+void wls_rope(int32_t *v, int n, int head_size, const int16_t *row);
+/* Attention: score = wls_att_score(q, k_q, kmax, wls_att_coef(hs)) in Q16; weights
+ * e = wls_att_weight(score, max score) in Q30; acc[i] += e * vmax * v_q[i] (Q16 units)
+ * through wls_att_accum; out[i] = wls_xf_apply(acc[i], wls_att_norm(sum of e), 0).
+ * Max, sums and accumulators are exact integers, so the positions may be split over
+ * PEs and combined in any order. */
+wls_xf wls_att_coef(int head_size);
+int32_t wls_att_score(const int32_t *q, const int8_t *k, int32_t kmax, wls_xf coef, int hs);
+int32_t wls_att_weight(int32_t score, int32_t best);
+void wls_att_accum(int32_t weight, int32_t vmax, const int8_t *v, int hs, int64_t *acc);
+wls_xf wls_att_norm(int64_t esum);
+
 /* One decode step: token at position pos (0 <= pos < seq_len). Leaves Q16 logits in
  * s->logits. */
 void wls_forward(const wls_model *m, wls_state *s, int token, int pos);
