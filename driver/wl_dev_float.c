@@ -50,5 +50,10 @@ static int float_forward(void *state, int token, int pos, float *logits, wl_erro
 }
 
 const wl_device_ops wl_float_device_ops = {
-    "float", float_open, float_close, float_info, float_load, float_forward, NULL, NULL,
+    .scheme = "float",
+    .open = float_open,
+    .close = float_close,
+    .info = float_info,
+    .load_model = float_load,
+    .forward = float_forward,
 };

@@ -78,5 +78,11 @@ static int ref_logits_q16(void *state, int32_t *logits, wl_error *err)
 }
 
 const wl_device_ops wl_ref_device_ops = {
-    "ref", ref_open, ref_close, ref_info, ref_load, ref_forward, ref_logits_q16, NULL,
+    .scheme = "ref",
+    .open = ref_open,
+    .close = ref_close,
+    .info = ref_info,
+    .load_model = ref_load,
+    .forward = ref_forward,
+    .logits_q16 = ref_logits_q16,
 };

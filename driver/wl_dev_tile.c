@@ -1,18 +1,46 @@
 /* Devices `sim[:RxC]` (and later `usb[:SERIAL]`): a Waferlet tile behind a host link.
- * The device seam's info comes from the tile's INFO reply. Decoding on the tile needs
- * the decode firmware, which is not written yet: load_model says so. */
+ * Loading a model quantizes it (the integer spec), plans its placement (wl_plan.c),
+ * programs the broadcast color, loads the decode firmware on every PE and streams the
+ * shards with pipelined writes. A forward is a one-position job whose logits are read
+ * back from the PEs; a greedy decode is one job that runs on the tile and streams its
+ * tokens back (docs/DECODE.md). */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wl_device_impl.h"
 #include "wl_frame.h"
+#include "wl_plan.h"
+#include "wl_quantize.h"
 #include "wl_tile.h"
 
 typedef struct {
     wl_link *link;
     wl_tile_info info;
+    wl_qmodel q;
+    wl_plan plan;
+    int loaded;
+    uint32_t seq;        /* job number */
+    int32_t *logits;     /* [vocab] of the last forward */
+    wl_progress_fn progress;
+    void *progress_ctx;
 } tile_dev;
+
+static wl_rect all_pes(const tile_dev *d)
+{
+    return (wl_rect){0, 0, d->info.cols - 1, d->info.rows - 1};
+}
+
+static void unload(tile_dev *d)
+{
+    wl_qmodel_free(&d->q);
+    wl_plan_free(&d->plan);
+    free(d->logits);
+    d->logits = NULL;
+    d->loaded = 0;
+}
 
 static int tile_open(const wl_transport_ops *t, const char *args, void **state, wl_error *err)
 {
@@ -39,6 +67,7 @@ static int sim_dev_open(const char *args, void **state, wl_error *err)
 static void tile_close(void *state)
 {
     tile_dev *d = state;
+    unload(d);
     wl_link_close(d->link);
     free(d);
 }
@@ -53,26 +82,412 @@ static void tile_info(void *state, wl_device_info *info)
     info->sram_bytes_per_pe = d->info.dmem_bytes;
     info->lanes = d->info.lanes;
     info->protocol_version = d->info.version;
-    snprintf(info->firmware_version, sizeof info->firmware_version, "none loaded");
+    snprintf(info->firmware_version, sizeof info->firmware_version, "%s",
+             d->loaded ? "decode (WLD1)" : "none loaded");
+}
+
+static void tile_set_progress(void *state, wl_progress_fn fn, void *ctx)
+{
+    tile_dev *d = state;
+    d->progress = fn;
+    d->progress_ctx = ctx;
+}
+
+/* --------------------------------------------------------------- firmware files */
+
+static void firmware_dir(char *dir, size_t cap)
+{
+    const char *env = getenv("WL_FIRMWARE_DIR");
+    if (env && *env) {
+        snprintf(dir, cap, "%s", env);
+        return;
+    }
+    char exe[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(dir, cap, "%s/firmware", n > 0 ? exe : ".");
+}
+
+static int read_words(const char *path, uint32_t **words, size_t *n, size_t max_bytes,
+                      wl_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return wl_fail(err, WL_ERR_IO,
+                       "cannot open the decode firmware %s (run `make firmware`, or set "
+                       "WL_FIRMWARE_DIR)", path);
+    uint8_t *buf = calloc(1, max_bytes + 4);
+    size_t got = buf ? fread(buf, 1, max_bytes + 1, f) : 0;
+    fclose(f);
+    if (!buf)
+        return wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    if (got > max_bytes) {
+        free(buf);
+        return wl_fail(err, WL_ERR_FORMAT, "%s is larger than the %zu bytes it may use", path,
+                       max_bytes);
+    }
+    *n = (got + 3) / 4;
+    *words = (uint32_t *)(void *)buf;
+    return WL_OK;
+}
+
+static int load_firmware(tile_dev *d, wl_error *err)
+{
+    char dir[600], path[700];
+    firmware_dir(dir, sizeof dir);
+    uint32_t *w = NULL;
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/decode.imem.bin", dir);
+    int rc = read_words(path, &w, &n, (size_t)d->info.imem_bytes, err);
+    if (rc == WL_OK)
+        rc = wl_tile_write(d->link, all_pes(d), WL_PE_IMEM_BASE, w, n, err);
+    free(w);
+    if (rc)
+        return rc;
+    snprintf(path, sizeof path, "%s/decode.dmem.bin", dir);
+    rc = read_words(path, &w, &n, WLD_BLOCK_ADDR - WL_PE_DMEM_BASE, err);
+    if (rc == WL_OK && n)
+        rc = wl_tile_write(d->link, all_pes(d), WL_PE_DMEM_BASE, w, n, err);
+    free(w);
+    return rc;
+}
+
+/* The broadcast tree of WLD_BCAST_COLOR: from (0,0) east along row 0, south down
+ * every column. Table entry bits [5p+4:5p] = outputs for input port p
+ * (ports: 0 local, 1 N, 2 E, 3 S, 4 W; output bits the same). */
+static int program_routes(tile_dev *d, wl_error *err)
+{
+    int rows = d->info.rows, cols = d->info.cols;
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < cols; x++) {
+            uint32_t table[32] = {0};
+            uint32_t south = y + 1 < rows ? 1u << 3 : 0, east = x + 1 < cols ? 1u << 2 : 0;
+            uint32_t entry;
+            if (x == 0 && y == 0)
+                entry = (east | south) << 0;
+            else if (y == 0)
+                entry = (1u | east | south) << 20;
+            else
+                entry = (1u | south) << 5;
+            table[WLD_BCAST_COLOR] = entry;
+            int rc = wl_tile_config(d->link, (wl_rect){x, y, x, y}, 0, table, 32, err);
+            if (rc)
+                return rc;
+        }
+    return WL_OK;
+}
+
+static void report(tile_dev *d, const char *what, uint64_t done, uint64_t total)
+{
+    if (d->progress)
+        d->progress(d->progress_ctx, what, done, total);
+}
+
+static int upload(tile_dev *d, wl_error *err)
+{
+    const wl_plan *pl = &d->plan;
+    uint64_t total = 0, done = 0;
+    for (int p = 0; p < pl->n_pe; p++)
+        total += (pl->pe[p].blk.key_q - pl->lo) + (pl->pe[p].end - pl->pe[p].blk.rope);
+    uint8_t *image = malloc(pl->hi - pl->lo + 8);
+    if (!image)
+        return wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    int rc = WL_OK;
+    for (int p = 0; p < pl->n_pe && rc == WL_OK; p++) {
+        const wl_plan_pe *pe = &pl->pe[p];
+        wl_rect one = {p % pl->cols, p / pl->cols, p % pl->cols, p / pl->cols};
+        wl_plan_image(pl, &d->q.spec, p, image);
+        /* Everything but the KV cache, which the firmware writes before it reads. */
+        uint32_t seg[2][2] = {{pl->lo, pe->blk.key_q}, {pe->blk.rope, pe->end}};
+        for (int s = 0; s < 2 && rc == WL_OK; s++) {
+            uint32_t a = seg[s][0], b = (seg[s][1] + 3) & ~3u;
+            rc = wl_tile_write(d->link, one, a, (const uint32_t *)(const void *)(image + (a - pl->lo)),
+                               (b - a) / 4, err);
+            done += b - a;
+        }
+        report(d, "weights", done, total);
+    }
+    free(image);
+    if (rc == WL_OK)
+        rc = wl_link_wait(d->link, err);
+    return rc;
 }
 
 static int tile_load(void *state, const wl_model *m, wl_error *err)
 {
-    (void)state;
-    (void)m;
-    return wl_fail(err, WL_ERR_UNSUPPORTED,
-                   "decoding on the tile is not implemented yet (its firmware and weight "
-                   "placement come next); use -d ref for the same integer results");
+    tile_dev *d = state;
+    unload(d);
+    int rc = wl_quantize_model(m, &d->q, err);
+    if (rc)
+        return rc;
+    rc = wl_plan_make(&d->q.spec, d->info.rows, d->info.cols, (uint32_t)d->info.dmem_bytes,
+                      &d->plan, err);
+    if (rc == WL_OK && !d->plan.fits)
+        rc = wl_plan_fail(&d->plan, &d->q.spec, err);
+    if (rc == WL_OK && !(d->logits = calloc((size_t)m->cfg.vocab_size, sizeof *d->logits)))
+        rc = wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    if (rc == WL_OK)
+        rc = wl_tile_stop(d->link, all_pes(d), err);
+    if (rc == WL_OK)
+        rc = program_routes(d, err);
+    if (rc == WL_OK)
+        rc = load_firmware(d, err);
+    if (rc == WL_OK)
+        rc = upload(d, err);
+    if (rc) {
+        unload(d);
+        return rc;
+    }
+    d->loaded = 1;
+    return WL_OK;
+}
+
+/* --------------------------------------------------------------- jobs */
+
+typedef struct {
+    uint32_t mode, pos0, n_steps;
+    const int *feed;
+    uint32_t n_feed;
+    wl_token_fn on_token;
+    void *ctx;
+    int first_pos;          /* position reported with the first generated token */
+    /* results */
+    wld_out *out;           /* [n_steps] */
+    uint32_t n_out, cycles;
+} job_run;
+
+static uint32_t job_addr(const tile_dev *d) { return d->plan.pe[0].blk.job; }
+
+static int pe_faults(tile_dev *d, wl_error *err)
+{
+    for (int y = 0; y < d->info.rows; y++)
+        for (int x = 0; x < d->info.cols; x++) {
+            uint32_t mbox = 0;
+            int rc = wl_tile_read(d->link, x, y, WL_PE_CTRL + 8, &mbox, 1, err);
+            if (rc)
+                return rc;
+            if ((mbox & 0xFFFFFF00u) == 0xBAD00000u)
+                return wl_fail(err, WL_ERR_DEVICE, "PE (%d,%d) trapped (mcause %u)", x, y,
+                               mbox & 0xFF);
+            if (mbox == 2)
+                return wl_fail(err, WL_ERR_DEVICE,
+                               "PE (%d,%d) rejected its block: firmware and plan disagree", x, y);
+        }
+    return WL_OK;
+}
+
+/* Waits until every PE has stopped (the followers leave after the root's EXIT). */
+static int wait_stopped(tile_dev *d, wl_error *err)
+{
+    for (int y = 0; y < d->info.rows; y++)
+        for (int x = 0; x < d->info.cols; x++)
+            for (int tries = 0;; tries++) {
+                uint32_t ctrl = 0;
+                int rc = wl_tile_read(d->link, x, y, WL_PE_CTRL, &ctrl, 1, err);
+                if (rc)
+                    return rc;
+                if (!(ctrl & 1))
+                    break;
+                if (tries > 1000)
+                    return wl_fail(err, WL_ERR_DEVICE, "PE (%d,%d) did not stop after the job",
+                                   x, y);
+            }
+    return WL_OK;
+}
+
+static int run_job(tile_dev *d, job_run *j, wl_error *err)
+{
+    const wl_plan *pl = &d->plan;
+    uint32_t job = job_addr(d);
+    uint32_t feed = job + (uint32_t)sizeof(wld_job);
+    uint32_t out = feed + 4u * (uint32_t)d->q.spec.seq_len;
+    uint32_t *feed_w = malloc(((size_t)j->n_feed + 1) * 4);
+    if (!feed_w)
+        return wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < j->n_feed; i++)
+        feed_w[i] = (uint32_t)j->feed[i];
+    d->seq = (d->seq + 1) & 0xFFFu;
+    if (d->seq == 0)
+        d->seq = 1;
+    wld_job jb = {d->seq, j->mode, j->pos0, j->n_feed, j->n_steps, feed, out, 0, WLD_ST_IDLE, 0};
+    wl_rect root = {0, 0, 0, 0};
+    int rc = wl_tile_write(d->link, root, feed, feed_w, j->n_feed, err);
+    free(feed_w);
+    if (rc == WL_OK)
+        rc = wl_tile_write(d->link, root, job, (const uint32_t *)(const void *)&jb,
+                           sizeof jb / 4, err);
+    if (rc == WL_OK)
+        rc = wl_tile_start(d->link, all_pes(d), err);
+    if (rc)
+        return rc;
+    /* Poll the job block; stream the tokens as they appear. The budget is generous:
+     * a step costs far below 2^24 cycles on any mesh this runs. */
+    uint64_t t0 = wl_link_now(d->link), budget = (uint64_t)(j->n_steps + 1) << 24;
+    uint32_t seen = 0, st[2] = {0, 0};
+    for (;;) {
+        rc = wl_tile_read(d->link, 0, 0, job + 7 * 4, st, 2, err);
+        if (rc)
+            return rc;
+        uint32_t n_out = st[0] > j->n_steps ? j->n_steps : st[0];
+        if (n_out > seen) {
+            rc = wl_tile_read(d->link, 0, 0, out + 8 * seen, (uint32_t *)(void *)(j->out + seen),
+                              2 * (n_out - seen), err);
+            if (rc)
+                return rc;
+            for (uint32_t k = seen; k < n_out; k++)
+                if (j->on_token && j->out[k].token != 1)
+                    j->on_token(j->ctx, j->first_pos + (int)k, (int)j->out[k].token);
+            seen = n_out;
+        }
+        if (st[1] == WLD_ST_DONE)
+            break;
+        if (st[1] == WLD_ST_BAD_JOB || st[1] == WLD_ST_BAD_BLOCK)
+            return wl_fail(err, WL_ERR_DEVICE, "the tile rejected the %s (status %u)",
+                           st[1] == WLD_ST_BAD_JOB ? "job" : "placement", st[1]);
+        if (wl_link_now(d->link) - t0 > budget) {
+            rc = pe_faults(d, err);
+            return rc ? rc
+                      : wl_fail(err, WL_ERR_DEVICE,
+                                "the tile did not finish a %u-step job in %llu cycles",
+                                j->n_steps, (unsigned long long)budget);
+        }
+    }
+    j->n_out = seen;
+    rc = wl_tile_read(d->link, 0, 0, job + 9 * 4, &j->cycles, 1, err);
+    if (rc == WL_OK)
+        rc = wait_stopped(d, err);
+    (void)pl;
+    return rc;
+}
+
+static int read_logits(tile_dev *d, wl_error *err)
+{
+    const wl_plan *pl = &d->plan;
+    int cls = d->q.spec.n_layers * WLD_PER_LAYER + WLD_CLASSIFIER;
+    for (int p = 0; p < pl->n_pe; p++) {
+        const wld_mat *mt = &pl->mats[(size_t)p * (size_t)pl->n_mats + (size_t)cls];
+        if (!mt->n)
+            continue;
+        int rc = wl_tile_read(d->link, p % pl->cols, p / pl->cols, pl->pe[p].blk.logits,
+                              (uint32_t *)(void *)(d->logits + mt->r0), mt->n, err);
+        if (rc)
+            return rc;
+    }
+    return WL_OK;
 }
 
 static int tile_forward(void *state, int token, int pos, float *logits, wl_error *err)
 {
-    (void)state; (void)token; (void)pos; (void)logits;
-    return wl_fail(err, WL_ERR_UNSUPPORTED, "decoding on the tile is not implemented yet");
+    tile_dev *d = state;
+    if (!d->loaded)
+        return wl_fail(err, WL_ERR_ARG, "no model loaded on the tile");
+    wld_out out;
+    job_run j = {WLD_MODE_LOGITS, (uint32_t)pos, 1, &token, 1, NULL, NULL, 0, &out, 0, 0};
+    int rc = run_job(d, &j, err);
+    if (rc == WL_OK)
+        rc = read_logits(d, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < d->q.spec.vocab_size; i++)
+        logits[i] = (float)d->logits[i] / (float)(1 << WLS_ACT_FRAC);
+    return WL_OK;
+}
+
+static int tile_logits_q16(void *state, int32_t *logits, wl_error *err)
+{
+    tile_dev *d = state;
+    if (!d->loaded)
+        return wl_fail(err, WL_ERR_ARG, "no model loaded on the tile");
+    memcpy(logits, d->logits, (size_t)d->q.spec.vocab_size * sizeof *logits);
+    return WL_OK;
+}
+
+/* MACs the spec needs at one position (weights and attention; the classifier when
+ * it runs): what "useful" means in the utilization figure. */
+static double useful_macs(const wls_model *m, int pos, int classifier)
+{
+    int hs = m->dim / m->n_heads;
+    double w = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const wls_layer *L = &m->layers[l];
+        const wls_matrix *ms[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w2, &L->w3};
+        for (int i = 0; i < 7; i++)
+            w += (double)ms[i]->rows * ms[i]->cols;
+    }
+    w += 2.0 * m->n_layers * m->n_heads * hs * (pos + 1);
+    if (classifier)
+        w += (double)m->classifier.rows * m->classifier.cols;
+    return w;
+}
+
+static int tile_decode(void *state, const wl_decode_job *job, int steps, int *tokens,
+                       int *n_tokens, wl_token_fn on_token, void *ctx, wl_decode_stats *stats,
+                       wl_error *err)
+{
+    tile_dev *d = state;
+    if (!d->loaded)
+        return wl_fail(err, WL_ERR_ARG, "no model loaded on the tile");
+    wld_out *out = calloc((size_t)steps, sizeof *out);
+    if (!out)
+        return wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    job_run j = {0, 0, (uint32_t)steps, job->prompt, (uint32_t)job->n_prompt, on_token, ctx,
+                 job->n_prompt, out, 0, 0};
+    int rc = run_job(d, &j, err);
+    if (rc == WL_OK) {
+        for (uint32_t k = 0; k < j.n_out && out[k].token != 1; k++) {
+            tokens[(*n_tokens)++] = (int)out[k].token;
+            stats->generated++;
+        }
+        int forwards = job->n_prompt - 1 + (int)j.n_out;
+        double macs = 0;
+        for (int pos = 0; pos < forwards; pos++)
+            macs += useful_macs(&d->q.spec, pos, pos + 1 >= job->n_prompt);
+        stats->has_cycles = 1;
+        stats->ttft_cycles = j.n_out ? out[0].cycle : 0;
+        stats->cycles_per_token = forwards ? (double)j.cycles / forwards : 0;
+        stats->mac_utilization =
+            j.cycles ? macs / ((double)j.cycles * d->plan.n_pe * d->info.lanes) : 0;
+        stats->total_cycles = j.cycles;
+    }
+    free(out);
+    return rc;
+}
+
+static int tile_plan(void *state, const wl_model *m, FILE *f, int json, wl_error *err)
+{
+    tile_dev *d = state;
+    wl_qmodel q;
+    wl_plan pl;
+    int rc = wl_quantize_model(m, &q, err);
+    if (rc)
+        return rc;
+    rc = wl_plan_make(&q.spec, d->info.rows, d->info.cols, (uint32_t)d->info.dmem_bytes, &pl,
+                      err);
+    if (rc == WL_OK) {
+        wl_plan_print(f, &pl, &q.spec, json);
+        if (!pl.fits)
+            rc = wl_plan_fail(&pl, &q.spec, err);
+        wl_plan_free(&pl);
+    }
+    wl_qmodel_free(&q);
+    return rc;
 }
 
 static wl_link *tile_link(void *state) { return ((tile_dev *)state)->link; }
 
 const wl_device_ops wl_sim_device_ops = {
-    "sim", sim_dev_open, tile_close, tile_info, tile_load, tile_forward, NULL, tile_link,
+    .scheme = "sim",
+    .open = sim_dev_open,
+    .close = tile_close,
+    .info = tile_info,
+    .load_model = tile_load,
+    .forward = tile_forward,
+    .logits_q16 = tile_logits_q16,
+    .link = tile_link,
+    .decode = tile_decode,
+    .plan = tile_plan,
+    .set_progress = tile_set_progress,
 };

@@ -108,6 +108,39 @@ int wl_device_forward(wl_device *d, int token, int pos, float *logits, wl_error 
     return rc;
 }
 
+void wl_device_set_progress(wl_device *d, wl_progress_fn fn, void *ctx)
+{
+    if (d->ops->set_progress)
+        d->ops->set_progress(d->state, fn, ctx);
+}
+
+int wl_device_plan(wl_device *d, const wl_model *m, FILE *f, int json, wl_error *err)
+{
+    if (!d->ops->plan)
+        return wl_fail(err, WL_ERR_UNSUPPORTED,
+                       "device '%s' runs on the host: placement plans are for tiles (-d sim)",
+                       d->uri);
+    return d->ops->plan(d->state, m, f, json, err);
+}
+
+/* A greedy job on a device that runs whole jobs; the prompt continuation is emitted
+ * by the host as in the loop below. */
+static int decode_on_device(wl_device *d, const wl_decode_job *job, int steps, int *tokens,
+                            int *n_tokens, wl_token_fn on_token, void *ctx,
+                            wl_decode_stats *stats, wl_error *err)
+{
+    for (int i = 1; i < job->n_prompt; i++) {
+        tokens[(*n_tokens)++] = job->prompt[i];
+        if (on_token)
+            on_token(ctx, i, job->prompt[i]);
+    }
+    int rc = d->ops->decode(d->state, job, steps, tokens, n_tokens, on_token, ctx, stats, err);
+    d->next_pos = rc == WL_OK ? job->n_prompt - 1 + stats->generated + 1 : 0;
+    if (d->next_pos > steps)
+        d->next_pos = steps;
+    return rc;
+}
+
 struct wl_link *wl_device_link(wl_device *d)
 {
     return d->ops->link ? d->ops->link(d->state) : NULL;
@@ -143,6 +176,21 @@ int wl_device_decode(wl_device *d, const wl_decode_job *job, int *tokens, int *n
     if (job->n_prompt > steps)
         return wl_fail(err, WL_ERR_ARG, "the prompt has %d tokens but only %d steps are allowed",
                        job->n_prompt, steps);
+    for (int i = 0; i < job->n_prompt; i++)
+        if (job->prompt[i] < 0 || job->prompt[i] >= c->vocab_size)
+            return wl_fail(err, WL_ERR_ARG, "prompt token %d is outside the vocabulary 0..%d",
+                           job->prompt[i], c->vocab_size - 1);
+    int device_job = job->temperature == 0.0f && d->ops->decode;
+    for (int i = 1; i < job->n_prompt; i++)
+        if (job->prompt[i] == 1) /* BOS inside the prompt ends it: the host loop handles it */
+            device_job = 0;
+    if (device_job) {
+        double t0 = now_seconds();
+        int rc = decode_on_device(d, job, steps, tokens, n_tokens, on_token, ctx, stats, err);
+        stats->wall_seconds = now_seconds() - t0;
+        stats->prompt_tokens = job->n_prompt;
+        return rc;
+    }
     wl_sampler sampler;
     int rc = wl_sampler_init(&sampler, c->vocab_size, job->temperature, job->topp, job->seed, err);
     if (rc)

@@ -3,11 +3,12 @@
 /* The device seam of libwaferlet: one handle per device, opened by URI.
  *   ref        the integer spec run on the host (golden model for the tile)
  *   float      the float32 reference (llama2.c's run.c arithmetic)
- *   sim[:RxC]  the Verilated tile in process (memory access and info; decode not yet)
+ *   sim[:RxC]  the Verilated tile in process, running the decode firmware
  *   usb[:SER]  an FPGA board over USB            (not in this build yet)
  * Every call returns a wl_status; on failure `err` holds one actionable line. */
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "wl_error.h"
 #include "wl_model.h"
@@ -41,8 +42,14 @@ typedef struct {
     int generated;        /* tokens produced after the prompt */
     double wall_seconds;
     int has_cycles;       /* the device counts clock cycles (tile devices) */
-    double cycles_per_token, ttft_cycles, mac_utilization;
+    double cycles_per_token;  /* job cycles / positions run (prefill included) */
+    double ttft_cycles;       /* job start to the first generated token */
+    double mac_utilization;   /* spec MACs / (cycles x PEs x lanes) */
+    double total_cycles;
 } wl_decode_stats;
+
+/* Progress of a long operation: `done` of `total` units of `what`. */
+typedef void (*wl_progress_fn)(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* Called for every token the job emits (prompt continuation and generated), in
  * order; return non-zero to stop the job early. */
@@ -56,6 +63,13 @@ int wl_device_info_get(wl_device *d, wl_device_info *info, wl_error *err);
  * model must outlive the device's use of it. */
 int wl_device_load_model(wl_device *d, const wl_model *m, wl_error *err);
 
+/* Reports upload progress of later wl_device_load_model calls (tile devices). */
+void wl_device_set_progress(wl_device *d, wl_progress_fn fn, void *ctx);
+
+/* Prints the placement of `m` on the device (tile devices): what each PE holds and
+ * whether it fits; a model that does not fit returns WL_ERR_NOSPACE after printing. */
+int wl_device_plan(wl_device *d, const wl_model *m, FILE *f, int json, wl_error *err);
+
 /* Runs one position and copies vocab_size logits (as float) into `logits`.
  * Positions must start at 0 for a new sequence and go up by one. */
 int wl_device_forward(wl_device *d, int token, int pos, float *logits, wl_error *err);
@@ -66,7 +80,9 @@ int wl_device_logits_q16(wl_device *d, int32_t *logits, wl_error *err);
 /* The host link of a tile device (sim, usb), or NULL for host-only devices. */
 struct wl_link *wl_device_link(wl_device *d);
 
-/* Runs a decode job, storing emitted tokens in tokens[] (room for job->steps). */
+/* Runs a decode job, storing emitted tokens in tokens[] (room for job->steps).
+ * Greedy jobs on a tile run on the tile in one go (tokens stream back through
+ * on_token; its return value cannot stop the tile early). */
 int wl_device_decode(wl_device *d, const wl_decode_job *job, int *tokens, int *n_tokens,
                      wl_token_fn on_token, void *ctx, wl_decode_stats *stats,
                      wl_error *err);

@@ -10,7 +10,8 @@ typedef enum {
     WL_ERR_NOMEM = 3,       /* allocation failed */
     WL_ERR_ARG = 4,         /* a caller passed an invalid argument */
     WL_ERR_UNSUPPORTED = 5, /* valid request the device cannot do */
-    WL_ERR_DEVICE = 6       /* device failed while running */
+    WL_ERR_DEVICE = 6,      /* device failed while running */
+    WL_ERR_NOSPACE = 7      /* the model does not fit the device */
 } wl_status;
 
 typedef struct {

@@ -1,5 +1,5 @@
 /* waferlet: the command line of Waferlet (brief §6). Subcommands decode, eval,
- * tokenize, info, bench; every failure prints one line on stderr and exits 1. */
+ * tokenize, info, bench, plan; every failure prints one line on stderr and exits 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -20,6 +20,8 @@
 
 #define DEFAULT_MODEL "models/waferlet-default.bin"
 #define DEFAULT_TOKENIZER "models/waferlet-default-tokenizer.bin"
+/* The clock that tile cycle counts are projected at: an FPGA build's 100 MHz. */
+#define PROJECTED_CLOCK_HZ 100e6
 
 static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int die(const char *fmt, ...)
@@ -85,7 +87,7 @@ typedef struct {
     int steps;
     float temperature, topp;
     unsigned long long seed;
-    int seed_given, steps_given, ids, json, help;
+    int seed_given, steps_given, device_given, ids, json, help;
 } options;
 
 static int parse_int(const char *flag, const char *v, long lo, long hi, long *out)
@@ -141,7 +143,10 @@ static int parse_options(const char *cmd, int argc, char **argv, const char *all
         else if (strcmp(a, "-z") == 0) o->tokenizer = v;
         else if (strcmp(a, "-p") == 0) o->prompt = v;
         else if (strcmp(a, "--prompt-ids") == 0) o->prompt_ids = v;
-        else if (strcmp(a, "-d") == 0) o->device = v;
+        else if (strcmp(a, "-d") == 0) {
+            o->device = v;
+            o->device_given = 1;
+        }
         else if (strcmp(a, "--tokens") == 0) o->tokens = v;
         else if (strcmp(a, "--text") == 0) o->text = v;
         else if (strcmp(a, "-n") == 0) {
@@ -193,11 +198,26 @@ static int load_tokenizer(const options *o, int vocab_size, wl_tokenizer *t)
     return 0;
 }
 
+/* A progress bar on stderr, only when it is a terminal. */
+static void progress_bar(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    int width = 40, filled = total ? (int)(width * done / total) : width;
+    fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", what, filled,
+            "########################################", width - filled, "",
+            total ? (int)(100 * done / total) : 100);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
 static int open_device(const options *o, const wl_model *m, wl_device **d)
 {
     wl_error err;
     if (wl_device_open(o->device, d, &err))
         return die("%s", err.msg);
+    if (isatty(STDERR_FILENO))
+        wl_device_set_progress(*d, progress_bar, NULL);
     if (m && wl_device_load_model(*d, m, &err)) {
         wl_device_close(*d);
         *d = NULL;
@@ -354,11 +374,22 @@ static int cmd_decode(int argc, char **argv)
         json_number_or_null(stdout, st.has_cycles, st.mac_utilization);
         printf(",\"tok_per_s_wall\":");
         json_number_or_null(stdout, 1, tps);
+        printf(",\"projected_tok_per_s\":");
+        json_number_or_null(stdout, st.has_cycles && st.cycles_per_token > 0,
+                            PROJECTED_CLOCK_HZ / st.cycles_per_token);
+        printf(",\"projected_clock_hz\":%.0f", PROJECTED_CLOCK_HZ);
         printf("}}\n");
     } else {
         fputc('\n', stdout);
         fflush(stdout);
         fprintf(stderr, "achieved tok/s: %.1f (%d tokens on %s)\n", tps, n_out, o.device);
+        if (st.has_cycles)
+            fprintf(stderr,
+                    "tile: %.0f cycles/token, TTFT %.0f cycles, MAC utilization %.2f%%; "
+                    "projected %.0f tok/s at %.0f MHz\n",
+                    st.cycles_per_token, st.ttft_cycles, 100.0 * st.mac_utilization,
+                    st.cycles_per_token > 0 ? PROJECTED_CLOCK_HZ / st.cycles_per_token : 0.0,
+                    PROJECTED_CLOCK_HZ / 1e6);
     }
     rc = 0;
 done:
@@ -638,12 +669,62 @@ static int cmd_bench(int argc, char **argv)
                    "\"cycles_per_token\":",
                    n_out, st.wall_seconds, tps);
             json_number_or_null(stdout, st.has_cycles, st.cycles_per_token);
-            printf("}\n");
+            printf(",\"ttft_cycles\":");
+            json_number_or_null(stdout, st.has_cycles, st.ttft_cycles);
+            printf(",\"mac_utilization\":");
+            json_number_or_null(stdout, st.has_cycles, st.mac_utilization);
+            printf(",\"total_cycles\":");
+            json_number_or_null(stdout, st.has_cycles, st.total_cycles);
+            printf(",\"tokens_out\":[");
+            for (int i = 0; i < n_out; i++)
+                printf("%s%d", i ? "," : "", out[i]);
+            printf("]}\n");
         } else {
             printf("%s: %d tokens in %.3f s, %.1f tok/s\n", o.device, n_out, st.wall_seconds, tps);
+            if (st.has_cycles)
+                printf("  %.0f cycles/token, TTFT %.0f cycles, MAC utilization %.2f%%, "
+                       "projected %.0f tok/s at %.0f MHz\n",
+                       st.cycles_per_token, st.ttft_cycles, 100.0 * st.mac_utilization,
+                       PROJECTED_CLOCK_HZ / st.cycles_per_token, PROJECTED_CLOCK_HZ / 1e6);
         }
     }
     free(out);
+    wl_device_close(dev);
+    wl_model_free(&m);
+    return rc;
+}
+
+/* ---- plan --------------------------------------------------------------------- */
+
+static const char *plan_help =
+    "usage: waferlet plan [-m MODEL] [-d DEVICE] [--json]\n"
+    "Prints where the model's weights, KV cache and buffers would live on a tile device\n"
+    "(default sim): rows of every matrix per PE, bytes per PE, and whether it fits. A model\n"
+    "that does not fit exits 1 naming the bytes needed and the smallest mesh that fits.\n";
+
+static int cmd_plan(int argc, char **argv)
+{
+    options o;
+    if (parse_options("plan", argc, argv, "-m -d --json", &o))
+        return 1;
+    if (o.help) {
+        fputs(plan_help, stdout);
+        return 0;
+    }
+    if (!o.device_given)
+        o.device = "sim";
+    wl_model m;
+    if (load_model(&o, &m))
+        return 1;
+    wl_device *dev;
+    if (open_device(&o, NULL, &dev)) {
+        wl_model_free(&m);
+        return 1;
+    }
+    wl_error err;
+    int rc = 0;
+    if (wl_device_plan(dev, &m, stdout, o.json, &err))
+        rc = die("%s", err.msg);
     wl_device_close(dev);
     wl_model_free(&m);
     return rc;
@@ -656,6 +737,7 @@ static const char *main_help =
     "  tokenize  llama2.c-compatible BPE encoding of a text\n"
     "  info      describe a device (and a model)\n"
     "  bench     measure decode speed on a device\n"
+    "  plan      show where a model lives on a tile (placement)\n"
     "Devices: ref (integer golden model), float (float32 reference), sim[:RxC], usb[:SERIAL].\n";
 
 int main(int argc, char **argv)
@@ -675,5 +757,7 @@ int main(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc - 2, argv + 2);
-    return die("unknown command '%s' (commands: decode, eval, tokenize, info, bench)", cmd);
+    if (strcmp(cmd, "plan") == 0)
+        return cmd_plan(argc - 2, argv + 2);
+    return die("unknown command '%s' (commands: decode, eval, tokenize, info, bench, plan)", cmd);
 }

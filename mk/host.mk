@@ -3,7 +3,7 @@
 
 SPEC_SRCS   := $(wildcard firmware/spec/*.c)
 DRIVER_SRCS := $(wildcard driver/*.c)
-HOST_INCS   := -Idriver -Ifirmware/spec -Isim
+HOST_INCS   := -Idriver -Ifirmware/spec -Ifirmware/lib -Isim
 OBJ         := $(BUILD)/obj
 
 LIBWL      := $(BUILD)/libwaferlet.a

@@ -139,13 +139,12 @@ void wls_forward(const wls_model *m, wls_state *s, int token, int pos)
     int dim = m->dim, hidden = m->hidden_dim, hs = dim / m->n_heads, kv = kv_dim_of(m);
     const int16_t *rope_row = m->rope + (size_t)pos * (size_t)hs;
     wls_qvec qv = {s->qbuf, s->ubuf, {0, 0}};
-    wls_xf q16 = wls_xf_from(1, -WLS_ACT_FRAC); /* the real value of one Q16 unit */
     wls_matrix_row(&m->embedding, token, s->x);
     for (int l = 0; l < m->n_layers; l++) {
         const wls_layer *L = &m->layers[l];
         size_t at = (size_t)l * (size_t)m->seq_len + (size_t)pos;
         /* RMSNorm is a scale on the quantized input: its gain is in the weights. */
-        wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+        wls_quantize_rms(s->x, dim, &qv);
         wls_matvec(&L->wq, &qv, s->q);
         wls_matvec(&L->wk, &qv, s->k);
         wls_matvec(&L->wv, &qv, s->v);
@@ -159,20 +158,20 @@ void wls_forward(const wls_model *m, wls_state *s, int token, int pos)
                 wls_kv_quantize(s->v + h * hs, hs, s->value_q + off);
         }
         attention(m, s, l, pos);
-        wls_quantize(s->xb, dim, q16, &qv);
+        wls_quantize_q16(s->xb, dim, &qv);
         wls_matvec(&L->wo, &qv, s->xb2);
         for (int i = 0; i < dim; i++)
             s->x[i] = wls_sat32((int64_t)s->x[i] + s->xb2[i]);
-        wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+        wls_quantize_rms(s->x, dim, &qv);
         wls_matvec(&L->w1, &qv, s->hb);
         wls_matvec(&L->w3, &qv, s->hb2);
         for (int i = 0; i < hidden; i++)
             s->hb[i] = wls_swiglu(s->hb[i], s->hb2[i]);
-        wls_quantize(s->hb, hidden, q16, &qv);
+        wls_quantize_q16(s->hb, hidden, &qv);
         wls_matvec(&L->w2, &qv, s->xb);
         for (int i = 0; i < dim; i++)
             s->x[i] = wls_sat32((int64_t)s->x[i] + s->xb[i]);
     }
-    wls_quantize(s->x, dim, wls_xf_mul(q16, wls_rms_factor(s->x, dim)), &qv);
+    wls_quantize_rms(s->x, dim, &qv);
     wls_matvec(&m->classifier, &qv, s->logits);
 }

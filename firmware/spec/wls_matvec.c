@@ -47,6 +47,16 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
     }
 }
 
+void wls_quantize_rms(const int32_t *x, int n, wls_qvec *out)
+{
+    wls_quantize(x, n, wls_xf_mul(wls_xf_from(1, -WLS_ACT_FRAC), wls_rms_factor(x, n)), out);
+}
+
+void wls_quantize_q16(const int32_t *x, int n, wls_qvec *out)
+{
+    wls_quantize(x, n, wls_xf_from(1, -WLS_ACT_FRAC), out);
+}
+
 void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out)
 {
     int n = w->cols, ng = wls_groups(n);

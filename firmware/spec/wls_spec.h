@@ -66,6 +66,10 @@ void wls_state_carve(const wls_model *m, wls_state *s, void *mem);
 
 /* Quantizes x[n] (any fixed point; `scale` is the real value of one unit) into out. */
 void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out);
+/* Quantizes a Q16 vector as the input of a matrix whose columns carry RMSNorm
+ * gains (scale = RMSNorm factor), or as plain Q16 (wls_quantize_q16). */
+void wls_quantize_rms(const int32_t *x, int n, wls_qvec *out);
+void wls_quantize_q16(const int32_t *x, int n, wls_qvec *out);
 /* out[i] = round(W[i] . x) in Q16 (saturating). */
 void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out);
 /* Returns the RMSNorm factor 1/sqrt(mean(x^2) + eps) for x in Q16, as a scale. */

@@ -1,0 +1,351 @@
+/* Decode firmware: every PE runs this program. Weights are stationary: PE p holds a
+ * contiguous block of rows of every matrix and the KV-cache entries of positions
+ * p, p + P, ... The root PE (0,0) owns the residual stream and the job. A step:
+ *   root broadcasts (token, pos); the embedding row's owner and the RoPE row's
+ *   owner send them to the root;
+ *   per layer: root quantizes the normed x and broadcasts it; every PE multiplies
+ *   its rows (the integer spec's wls_matvec) and the results are gathered at the
+ *   root; the root applies RoPE, quantizes K/V and broadcasts q and the new entry;
+ *   each PE scores its cached positions, a max-reduction and a sum-reduction give
+ *   the softmax (exact integers, so the split matches the spec bit for bit);
+ *   the output projection and the SwiGLU MLP go like the QKV projection;
+ *   classifier rows end in a distributed argmax.
+ * All arithmetic is the shared spec in firmware/spec. docs/DECODE.md. */
+#include <stdint.h>
+
+#include "mesh.h"
+#include "wl_decode_abi.h"
+#include "wl_pe.h"
+#include "wls_spec.h"
+
+extern char __bss_end[];
+
+#define PTR(type, addr) ((type *)(uintptr_t)(addr))
+
+typedef struct {
+    wld_mesh m;
+    const wld_pe *b;
+    const wld_mat *mats;
+    int dim, hidden, L, nh, nkv, hs, kv, kvp, P;
+    wls_qvec qv;
+    int32_t *x, *xb, *xb2, *q, *k, *v, *hb; /* root only */
+    int16_t *rope_row;                     /* root only */
+} decoder;
+
+static unsigned words_of(int bytes) { return (unsigned)(bytes + 3) / 4; }
+
+static void setup(decoder *d, const wld_pe *b)
+{
+    d->b = b;
+    mesh_init(&d->m, b);
+    d->mats = PTR(const wld_mat, b->mats);
+    d->dim = (int)b->dim;
+    d->hidden = (int)b->hidden;
+    d->L = (int)b->n_layers;
+    d->nh = (int)b->n_heads;
+    d->nkv = (int)b->n_kv_heads;
+    d->hs = d->dim / d->nh;
+    d->kv = d->nkv * d->hs;
+    d->kvp = (d->kv + 3) & ~3;
+    d->P = (int)b->n_pe;
+    d->qv.q = PTR(int8_t, b->xq);
+    d->qv.u = PTR(uint8_t, b->xu);
+    int32_t *v = PTR(int32_t, b->vec);
+    d->x = v;
+    d->xb = d->x + d->dim;
+    d->xb2 = d->xb + d->dim;
+    d->q = d->xb2 + d->dim;
+    d->k = d->q + d->dim;
+    d->v = d->k + d->kv;
+    d->hb = d->v + d->kv;
+    d->rope_row = (int16_t *)(d->hb + d->hidden);
+}
+
+static uint32_t addr_of(const void *p) { return (uint32_t)(uintptr_t)p; }
+
+static void bcast_qvec(decoder *d, int n)
+{
+    mesh_bcast(&d->m, d->qv.q, words_of(n));
+    mesh_bcast(&d->m, d->qv.u, words_of(wls_groups(n)));
+    uint32_t s[2] = {(uint32_t)d->qv.scale.m, (uint32_t)d->qv.scale.e};
+    mesh_bcast(&d->m, s, 2);
+    d->qv.scale.m = (int32_t)s[0];
+    d->qv.scale.e = (int32_t)s[1];
+}
+
+static const wld_mat *mat(const decoder *d, int layer, int which)
+{
+    return &d->mats[layer * WLD_PER_LAYER + which];
+}
+
+static wls_matrix view(const wld_mat *mt, int cols)
+{
+    wls_matrix w = {(int)mt->n, cols, PTR(const int8_t, mt->q), PTR(const uint8_t, mt->u),
+                    PTR(const wls_xf, mt->s)};
+    return w;
+}
+
+/* This PE's rows of W times the broadcast vector, into `out`. */
+static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
+{
+    wls_matrix w = view(mt, cols);
+    wls_matvec(&w, &d->qv, out);
+}
+
+/* Matvec on every PE, results gathered into the root's vector `dst`. */
+static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst)
+{
+    int32_t *out = PTR(int32_t, d->b->out);
+    matvec_local(d, mt, cols, out);
+    mesh_gather(&d->m, addr_of(dst) + 4 * mt->r0, out, mt->n);
+}
+
+static void add_residual(decoder *d, const int32_t *delta)
+{
+    for (int i = 0; i < d->dim; i++)
+        d->x[i] = wls_sat32((int64_t)d->x[i] + delta[i]);
+}
+
+/* Positions held here that are <= pos: slots 0 .. n-1. */
+static int live_slots(const decoder *d, int pos)
+{
+    int pe = (int)d->m.pe;
+    return pos < pe ? 0 : (pos - pe) / d->P + 1;
+}
+
+static void attention(decoder *d, int layer, int pos)
+{
+    const wld_pe *b = d->b;
+    int hs = d->hs, nh = d->nh, nkv = d->nkv, kv = d->kv, kv_mul = nh / nkv;
+    int slots = (int)b->slots, live = live_slots(d, pos);
+    int32_t *qfull = PTR(int32_t, b->qfull);
+    int8_t *kq = PTR(int8_t, b->kvq), *vq = kq + d->kvp;
+    int32_t *kmax = PTR(int32_t, b->kvq + 2 * (uint32_t)d->kvp), *vmax = kmax + nkv;
+    int8_t *key_q = PTR(int8_t, b->key_q) + (uint32_t)layer * slots * kv;
+    int8_t *value_q = PTR(int8_t, b->value_q) + (uint32_t)layer * slots * kv;
+    int32_t *key_max = PTR(int32_t, b->key_max) + (uint32_t)layer * slots * nkv;
+    int32_t *value_max = PTR(int32_t, b->value_max) + (uint32_t)layer * slots * nkv;
+
+    /* Root: rotate q and k, quantize the new K/V entry, broadcast q and the entry. */
+    if (mesh_is_root(&d->m)) {
+        wls_rope(d->q, d->dim, hs, d->rope_row);
+        wls_rope(d->k, kv, hs, d->rope_row);
+        for (int h = 0; h < nkv; h++) {
+            kmax[h] = wls_kv_quantize(d->k + h * hs, hs, kq + h * hs);
+            vmax[h] = wls_kv_quantize(d->v + h * hs, hs, vq + h * hs);
+        }
+        for (int i = 0; i < d->dim; i++)
+            qfull[i] = d->q[i];
+    }
+    mesh_bcast(&d->m, qfull, (unsigned)d->dim);
+    mesh_bcast(&d->m, kq, (unsigned)(2 * d->kvp / 4 + 2 * nkv));
+    if (pos % d->P == (int)d->m.pe) {
+        int slot = pos / d->P;
+        for (int i = 0; i < kv; i++) {
+            key_q[slot * kv + i] = kq[i];
+            value_q[slot * kv + i] = vq[i];
+        }
+        for (int h = 0; h < nkv; h++) {
+            key_max[slot * nkv + h] = kmax[h];
+            value_max[slot * nkv + h] = vmax[h];
+        }
+    }
+
+    /* Scores of the cached positions here, and their maximum per head. */
+    wls_xf coef = wls_att_coef(hs);
+    int32_t *att = PTR(int32_t, b->att);
+    uint32_t *red = PTR(uint32_t, b->red);
+    for (int h = 0; h < nh; h++) {
+        int kvh = h / kv_mul;
+        int32_t best = INT32_MIN;
+        for (int s = 0; s < live; s++) {
+            int32_t sc = wls_att_score(qfull + h * hs, key_q + s * kv + kvh * hs,
+                                       key_max[s * nkv + kvh], coef, hs);
+            att[h * slots + s] = sc;
+            if (sc > best)
+                best = sc;
+        }
+        red[h] = (uint32_t)best;
+    }
+    mesh_reduce(&d->m, (unsigned)nh, mesh_max_i32);
+    int32_t *best = PTR(int32_t, b->best);
+    if (mesh_is_root(&d->m))
+        for (int h = 0; h < nh; h++)
+            best[h] = (int32_t)red[h];
+    mesh_bcast(&d->m, best, (unsigned)nh);
+
+    /* Softmax weights, their sum and the weighted values, summed over the mesh. */
+    int64_t *sums = PTR(int64_t, b->red); /* per head: esum, acc[hs] */
+    for (int h = 0; h < nh; h++) {
+        int kvh = h / kv_mul;
+        int64_t *hsum = sums + h * (hs + 1);
+        for (int i = 0; i <= hs; i++)
+            hsum[i] = 0;
+        for (int s = 0; s < live; s++) {
+            int32_t e = wls_att_weight(att[h * slots + s], best[h]);
+            hsum[0] += e;
+            wls_att_accum(e, value_max[s * nkv + kvh], value_q + s * kv + kvh * hs, hs,
+                          hsum + 1);
+        }
+    }
+    mesh_reduce(&d->m, (unsigned)(2 * nh * (hs + 1)), mesh_sum_i64);
+    if (mesh_is_root(&d->m))
+        for (int h = 0; h < nh; h++) {
+            const int64_t *hsum = sums + h * (hs + 1);
+            wls_xf norm = wls_att_norm(hsum[0]);
+            for (int i = 0; i < hs; i++)
+                d->xb[h * hs + i] = wls_xf_apply(hsum[1 + i], norm, 0);
+        }
+}
+
+static void layer_step(decoder *d, int l, int pos)
+{
+    int dim = d->dim, hidden = d->hidden, root = mesh_is_root(&d->m);
+    if (root)
+        wls_quantize_rms(d->x, dim, &d->qv);
+    bcast_qvec(d, dim);
+    matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q);
+    matvec_gather(d, mat(d, l, WLD_WK), dim, d->k);
+    matvec_gather(d, mat(d, l, WLD_WV), dim, d->v);
+    attention(d, l, pos);
+
+    if (root)
+        wls_quantize_q16(d->xb, dim, &d->qv);
+    bcast_qvec(d, dim);
+    matvec_gather(d, mat(d, l, WLD_WO), dim, d->xb2);
+    if (root) {
+        add_residual(d, d->xb2);
+        wls_quantize_rms(d->x, dim, &d->qv);
+    }
+    bcast_qvec(d, dim);
+    /* w1 and w3 are split alike, so SwiGLU is local to each PE. */
+    const wld_mat *m1 = mat(d, l, WLD_W1), *m3 = mat(d, l, WLD_W3);
+    int32_t *h1 = PTR(int32_t, d->b->out), *h3 = PTR(int32_t, d->b->out2);
+    matvec_local(d, m1, dim, h1);
+    matvec_local(d, m3, dim, h3);
+    for (uint32_t i = 0; i < m1->n; i++)
+        h1[i] = wls_swiglu(h1[i], h3[i]);
+    mesh_gather(&d->m, addr_of(d->hb) + 4 * m1->r0, h1, m1->n);
+
+    if (root)
+        wls_quantize_q16(d->hb, hidden, &d->qv);
+    bcast_qvec(d, hidden);
+    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->xb2);
+    if (root)
+        add_residual(d, d->xb2);
+}
+
+/* Returns the argmax token when logits were asked for (root only). */
+static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
+{
+    const wld_pe *b = d->b;
+    const wld_mat *emb = &d->mats[d->L * WLD_PER_LAYER + WLD_EMBEDDING];
+    if (token >= emb->r0 && token < emb->r0 + emb->n) {
+        int32_t *row = PTR(int32_t, b->qfull);
+        wls_matrix w = view(emb, d->dim);
+        wls_matrix_row(&w, (int)(token - emb->r0), row);
+        mesh_put(&d->m, 0, 0, addr_of(d->x), row, (unsigned)d->dim);
+        mesh_signal_root(&d->m, WLD_FLAG_EMB);
+    }
+    if (pos % d->P == (int)d->m.pe) {
+        const int16_t *rope = PTR(const int16_t, b->rope) + (pos / d->P) * d->hs;
+        mesh_put(&d->m, 0, 0, addr_of(d->rope_row), rope, (unsigned)d->hs / 2);
+        mesh_signal_root(&d->m, WLD_FLAG_ROPE);
+    }
+    static const unsigned start_flags[2] = {WLD_FLAG_EMB, WLD_FLAG_ROPE};
+    mesh_wait_signal(&d->m, start_flags, 2);
+
+    for (int l = 0; l < d->L; l++)
+        layer_step(d, l, pos);
+    if (!logits)
+        return 0;
+
+    if (mesh_is_root(&d->m))
+        wls_quantize_rms(d->x, d->dim, &d->qv);
+    bcast_qvec(d, d->dim);
+    const wld_mat *cls = &d->mats[d->L * WLD_PER_LAYER + WLD_CLASSIFIER];
+    int32_t *lg = PTR(int32_t, b->logits);
+    matvec_local(d, cls, d->dim, lg);
+    uint32_t *red = PTR(uint32_t, b->red);
+    red[0] = (uint32_t)INT32_MIN;
+    red[1] = UINT32_MAX;
+    if (cls->n) {
+        int i = wls_argmax(lg, (int)cls->n);
+        red[0] = (uint32_t)lg[i];
+        red[1] = cls->r0 + (uint32_t)i;
+    }
+    mesh_reduce(&d->m, 2, mesh_argmax);
+    return red[1];
+}
+
+static int run_root(decoder *d)
+{
+    volatile wld_job *job = PTR(volatile wld_job, d->b->job);
+    const volatile int32_t *feed = PTR(const volatile int32_t, job->feed);
+    volatile wld_out *out = PTR(volatile wld_out, job->out);
+    uint32_t t0 = wl_cycles();
+    uint32_t n_feed = job->n_feed, n_steps = job->n_steps, pos0 = job->pos0;
+    uint32_t cmd[5] = {WLD_CMD_EXIT, 0, 0, 0, 0};
+    if (n_feed < 1 || n_steps < n_feed || pos0 + n_steps > d->b->seq_len) {
+        mesh_bcast(&d->m, cmd, 5);
+        job->status = WLD_ST_BAD_JOB;
+        return 1;
+    }
+    job->n_out = 0;
+    job->status = WLD_ST_RUNNING;
+    d->m.ep = (job->seq & 0xFFFu) << 20;
+    uint32_t token = (uint32_t)feed[0], n_out = 0;
+    for (uint32_t i = 0; i < n_steps; i++) {
+        int pos = (int)(pos0 + i);
+        int emit = i + 1 >= n_feed;
+        int logits = emit || (job->mode & WLD_MODE_LOGITS);
+        cmd[0] = WLD_CMD_STEP;
+        cmd[1] = d->m.ep;
+        cmd[2] = token;
+        cmd[3] = (uint32_t)pos;
+        cmd[4] = (uint32_t)logits;
+        mesh_bcast(&d->m, cmd, 5);
+        uint32_t next = step(d, token, pos, logits);
+        if (!emit) {
+            token = (uint32_t)feed[i + 1];
+            continue;
+        }
+        out[n_out].token = next;
+        out[n_out].cycle = wl_cycles() - t0;
+        job->n_out = ++n_out;
+        if (next == 1) /* BOS ends the sequence, as on the host */
+            break;
+        token = next;
+    }
+    cmd[0] = WLD_CMD_EXIT;
+    mesh_bcast(&d->m, cmd, 5);
+    job->cycles = wl_cycles() - t0;
+    job->status = WLD_ST_DONE;
+    return 0;
+}
+
+static int run_follower(decoder *d)
+{
+    for (;;) {
+        uint32_t cmd[5];
+        mesh_bcast(&d->m, cmd, 5);
+        if (cmd[0] != WLD_CMD_STEP)
+            return 0;
+        d->m.ep = cmd[1];
+        step(d, cmd[2], (int)cmd[3], (int)cmd[4]);
+    }
+}
+
+int main(void)
+{
+    const wld_pe *b = PTR(const wld_pe, WLD_BLOCK_ADDR);
+    if ((uintptr_t)__bss_end > WLD_BLOCK_ADDR || b->magic != WLD_MAGIC ||
+        b->pe != wl_y() * b->mesh_cols + wl_x()) {
+        if (b->job && wl_x() == 0 && wl_y() == 0)
+            PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
+        return 2;
+    }
+    decoder d;
+    setup(&d, b);
+    return mesh_is_root(&d.m) ? run_root(&d) : run_follower(&d);
+}

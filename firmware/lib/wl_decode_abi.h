@@ -1,0 +1,86 @@
+/* The contract between the driver's placement plan (driver/wl_plan.c) and the decode
+ * firmware (firmware/decode/): where the host puts each PE's shard of the model, its
+ * KV-cache slice and its buffers, and the job block that starts a decode on PE (0,0).
+ * Every field is a 32-bit word; addresses are PE byte addresses (dmem starts at
+ * 0x10000). Plain C, shared by the host and the RV32 firmware. docs/DECODE.md explains
+ * the dataflow. */
+#ifndef WL_DECODE_ABI_H
+#define WL_DECODE_ABI_H
+#include <stdint.h>
+
+#define WLD_MAGIC 0x31444C57u /* "WLD1" */
+/* The firmware's own .data/.bss must end below this address (the firmware checks). */
+#define WLD_BLOCK_ADDR 0x00010400u
+/* Bytes kept free for the stack at the top of dmem. */
+#define WLD_STACK_BYTES 1024u /* the deepest call chain uses under 800 B */
+/* The broadcast color: a tree from PE (0,0), east along row 0 and south down columns. */
+#define WLD_BCAST_COLOR 1u
+
+/* Matrices of one layer, in the order of wld_pe.mats. */
+enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
+/* After the n_layers * WLD_PER_LAYER layer matrices: */
+enum { WLD_EMBEDDING = 0, WLD_CLASSIFIER = 1 };
+
+/* This PE's rows [r0, r0 + n) of one matrix: int8 q[n][cols], u8 u[n][groups(cols)],
+ * wls_xf row_scale[n] (8 bytes each). */
+typedef struct {
+    uint32_t r0, n, q, u, s;
+} wld_mat;
+
+/* The PE block at WLD_BLOCK_ADDR, one per PE. */
+typedef struct {
+    uint32_t magic, pe, n_pe, mesh_cols, mesh_rows;
+    uint32_t dim, hidden, n_layers, n_heads, n_kv_heads, vocab, seq_len;
+    uint32_t mats;        /* wld_mat[n_layers * WLD_PER_LAYER + 2] */
+    uint32_t slots;       /* positions held here: pe, pe + n_pe, ... (slot k = pe + k*n_pe) */
+    uint32_t key_q, value_q;     /* int8 [n_layers][slots][kv_dim] */
+    uint32_t key_max, value_max; /* int32 [n_layers][slots][n_kv_heads] */
+    uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
+    uint32_t xq, xu;      /* the broadcast input vector: int8 [max(dim, hidden)], u8 groups */
+    uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
+    uint32_t qfull;       /* int32 [dim]: the rotated query of the current layer */
+    uint32_t kvq;         /* int8 [2][kv_dim] then int32 [2][n_kv_heads]: the new K/V entry */
+    uint32_t att;         /* int32 [n_heads][slots]: scores, then weights */
+    uint32_t best;        /* int32 [n_heads]: the maximum scores, from the root */
+    uint32_t logits;      /* int32 [classifier rows here] */
+    uint32_t red;         /* reduction words: mine, from east, from south ([3][red_words]) */
+    uint32_t red_words;
+    uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
+    /* The root (PE 0) only; zero elsewhere. */
+    uint32_t vec;         /* int32 x[dim], xb[dim], xb2[dim], q[dim], k[kv], v[kv],
+                             hb[hidden], then int16 rope_row[head_size] */
+    uint32_t job;         /* wld_job */
+} wld_pe;
+
+enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_GATHER };
+
+/* Job modes */
+#define WLD_MODE_LOGITS 1u /* run the classifier at every position and keep the logits */
+
+/* The job block on PE 0. The host writes it (and `feed`) with the PEs stopped, starts
+ * every PE, then polls n_out / status; the firmware appends one wld_out per token it
+ * generates. */
+typedef struct {
+    uint32_t seq;       /* job number; the host changes it every job */
+    uint32_t mode;
+    uint32_t pos0;      /* position of feed[0]; the KV cache must hold 0..pos0-1 */
+    uint32_t n_feed;    /* tokens fed from the host */
+    uint32_t n_steps;   /* forwards in all (n_feed <= n_steps) */
+    uint32_t feed;      /* address of int32 [n_steps] token ids */
+    uint32_t out;       /* address of wld_out [n_steps] */
+    uint32_t n_out;     /* written by the firmware */
+    uint32_t status;    /* WLD_ST_* written by the firmware */
+    uint32_t cycles;    /* cycles of the whole job (firmware) */
+} wld_job;
+
+typedef struct {
+    uint32_t token, cycle; /* the generated id and the job cycle when it was known */
+} wld_out;
+
+enum { WLD_ST_IDLE = 0, WLD_ST_RUNNING = 1, WLD_ST_DONE = 2, WLD_ST_BAD_BLOCK = 3,
+       WLD_ST_BAD_JOB = 4 };
+
+/* Broadcast commands (the first word of every step) */
+enum { WLD_CMD_STEP = 0x57450000u, WLD_CMD_EXIT = 0x57450001u };
+
+#endif

@@ -1,0 +1,17 @@
+# Decode on the tile: the decode firmware (firmware/decode/ + the integer spec in
+# firmware/spec/, compiled for the PE cores) that the tile device loads.
+
+DEC_FW_SRCS := $(wildcard firmware/decode/*.c) $(SPEC_SRCS)
+DEC_FW_OBJS := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(DEC_FW_SRCS))
+DEC_FW      := $(FW_DIR)/decode.imem.bin $(FW_DIR)/decode.dmem.bin
+export WL_FIRMWARE_DIR ?= $(abspath $(FW_DIR))
+
+$(FW_DIR)/obj/%.o: %.c firmware/lib/wl_pe.h firmware/lib/wl_decode_abi.h
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_CFLAGS) -Ifirmware/spec -Ifirmware/decode -c $< -o $@
+
+$(FW_DIR)/decode.elf: $(FW_DIR)/crt0.o $(DEC_FW_OBJS) firmware/link.ld
+	$(RV_CC) $(subst rv32im_zicsr,rv32im,$(RV_LDFLAGS)) $(FW_DIR)/crt0.o $(DEC_FW_OBJS) -lgcc -o $@
+
+firmware: $(DEC_FW)
+ALL_TARGETS += $(DEC_FW)
