@@ -256,7 +256,7 @@ typedef struct {
     int first_pos;          /* position reported with the first generated token */
     /* results */
     wld_out *out;           /* [n_steps] */
-    uint32_t n_out, cycles;
+    uint32_t n_out, cycles, prof[WLD_PROF_N];
 } job_run;
 
 static uint32_t job_addr(const tile_dev *d) { return d->plan.pe[0].blk.job; }
@@ -312,7 +312,7 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
     d->seq = (d->seq + 1) & 0xFFFu;
     if (d->seq == 0)
         d->seq = 1;
-    wld_job jb = {d->seq, j->mode, j->pos0, j->n_feed, j->n_steps, feed, out, 0, WLD_ST_IDLE, 0};
+    wld_job jb = {d->seq, j->mode, j->pos0, j->n_feed, j->n_steps, feed, out, 0, WLD_ST_IDLE, 0, {0}};
     wl_rect root = {0, 0, 0, 0};
     int rc = wl_tile_write(d->link, root, feed, feed_w, j->n_feed, err);
     free(feed_w);
@@ -356,7 +356,10 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
         }
     }
     j->n_out = seen;
-    rc = wl_tile_read(d->link, 0, 0, job + 9 * 4, &j->cycles, 1, err);
+    uint32_t tail[1 + WLD_PROF_N];
+    rc = wl_tile_read(d->link, 0, 0, job + 9 * 4, tail, 1 + WLD_PROF_N, err);
+    j->cycles = tail[0];
+    memcpy(j->prof, tail + 1, sizeof j->prof);
     if (rc == WL_OK)
         rc = wait_stopped(d, err);
     (void)pl;
@@ -385,7 +388,7 @@ static int tile_forward(void *state, int token, int pos, float *logits, wl_error
     if (!d->loaded)
         return wl_fail(err, WL_ERR_ARG, "no model loaded on the tile");
     wld_out out;
-    job_run j = {WLD_MODE_LOGITS, (uint32_t)pos, 1, &token, 1, NULL, NULL, 0, &out, 0, 0};
+    job_run j = {WLD_MODE_LOGITS, (uint32_t)pos, 1, &token, 1, NULL, NULL, 0, &out, 0, 0, {0}};
     int rc = run_job(d, &j, err);
     if (rc == WL_OK)
         rc = read_logits(d, err);
@@ -434,7 +437,7 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
     if (!out)
         return wl_fail(err, WL_ERR_NOMEM, "out of memory");
     job_run j = {0, 0, (uint32_t)steps, job->prompt, (uint32_t)job->n_prompt, on_token, ctx,
-                 job->n_prompt, out, 0, 0};
+                 job->n_prompt, out, 0, 0, {0}};
     int rc = run_job(d, &j, err);
     if (rc == WL_OK) {
         for (uint32_t k = 0; k < j.n_out && out[k].token != 1; k++) {
@@ -451,6 +454,10 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
         stats->mac_utilization =
             j.cycles ? macs / ((double)j.cycles * d->plan.n_pe * d->info.lanes) : 0;
         stats->total_cycles = j.cycles;
+        stats->root_matvec = j.prof[WLD_PROF_MATVEC];
+        stats->root_vector = j.prof[WLD_PROF_VECTOR];
+        stats->root_attention = j.prof[WLD_PROF_ATTN];
+        stats->root_comm = j.prof[WLD_PROF_COMM];
     }
     free(out);
     return rc;

@@ -46,6 +46,9 @@ typedef struct {
     double ttft_cycles;       /* job start to the first generated token */
     double mac_utilization;   /* spec MACs / (cycles x PEs x lanes) */
     double total_cycles;
+    /* Tile devices: the root PE's cycles by activity (matrix rows, vector work such
+     * as norms and quantization, attention, waiting on the fabric). */
+    double root_matvec, root_vector, root_attention, root_comm;
 } wl_decode_stats;
 
 /* Progress of a long operation: `done` of `total` units of `what`. */

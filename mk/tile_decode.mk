@@ -4,11 +4,13 @@
 DEC_FW_SRCS := $(wildcard firmware/decode/*.c) $(SPEC_SRCS)
 DEC_FW_OBJS := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(DEC_FW_SRCS))
 DEC_FW      := $(FW_DIR)/decode.imem.bin $(FW_DIR)/decode.dmem.bin
+# imem is 16 KiB: the decode firmware is built for size.
+DEC_FW_OPT  := -Os
 export WL_FIRMWARE_DIR ?= $(abspath $(FW_DIR))
 
 $(FW_DIR)/obj/%.o: %.c firmware/lib/wl_pe.h firmware/lib/wl_decode_abi.h
 	@mkdir -p $(@D)
-	$(RV_CC) $(RV_CFLAGS) -Ifirmware/spec -Ifirmware/decode -c $< -o $@
+	$(RV_CC) $(RV_CFLAGS) $(DEC_FW_OPT) -Ifirmware/spec -Ifirmware/decode -c $< -o $@
 
 $(FW_DIR)/decode.elf: $(FW_DIR)/crt0.o $(DEC_FW_OBJS) firmware/link.ld
 	$(RV_CC) $(subst rv32im_zicsr,rv32im,$(RV_LDFLAGS)) $(FW_DIR)/crt0.o $(DEC_FW_OBJS) -lgcc -o $@

@@ -23,6 +23,8 @@ extern char __bss_end[];
 #define PTR(type, addr) ((type *)(uintptr_t)(addr))
 
 typedef struct {
+    uint32_t prof[WLD_PROF_N];
+    uint32_t t;
     wld_mesh m;
     const wld_pe *b;
     const wld_mat *mats;
@@ -31,6 +33,14 @@ typedef struct {
     int32_t *x, *xb, *xb2, *q, *k, *v, *hb; /* root only */
     int16_t *rope_row;                     /* root only */
 } decoder;
+
+/* Charges the cycles since the last mark to activity k. */
+static void mark(decoder *d, int k)
+{
+    uint32_t now = wl_cycles();
+    d->prof[k] += now - d->t;
+    d->t = now;
+}
 
 static unsigned words_of(int bytes) { return (unsigned)(bytes + 3) / 4; }
 
@@ -65,12 +75,14 @@ static uint32_t addr_of(const void *p) { return (uint32_t)(uintptr_t)p; }
 
 static void bcast_qvec(decoder *d, int n)
 {
+    mark(d, WLD_PROF_VECTOR);
     mesh_bcast(&d->m, d->qv.q, words_of(n));
     mesh_bcast(&d->m, d->qv.u, words_of(wls_groups(n)));
     uint32_t s[2] = {(uint32_t)d->qv.scale.m, (uint32_t)d->qv.scale.e};
     mesh_bcast(&d->m, s, 2);
     d->qv.scale.m = (int32_t)s[0];
     d->qv.scale.e = (int32_t)s[1];
+    mark(d, WLD_PROF_COMM);
 }
 
 static const wld_mat *mat(const decoder *d, int layer, int which)
@@ -88,8 +100,10 @@ static wls_matrix view(const wld_mat *mt, int cols)
 /* This PE's rows of W times the broadcast vector, into `out`. */
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
+    mark(d, WLD_PROF_VECTOR);
     wls_matrix w = view(mt, cols);
     wls_matvec(&w, &d->qv, out);
+    mark(d, WLD_PROF_MATVEC);
 }
 
 /* Matvec on every PE, results gathered into the root's vector `dst`. */
@@ -98,6 +112,7 @@ static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst)
     int32_t *out = PTR(int32_t, d->b->out);
     matvec_local(d, mt, cols, out);
     mesh_gather(&d->m, addr_of(dst) + 4 * mt->r0, out, mt->n);
+    mark(d, WLD_PROF_COMM);
 }
 
 static void add_residual(decoder *d, const int32_t *delta)
@@ -137,8 +152,10 @@ static void attention(decoder *d, int layer, int pos)
         for (int i = 0; i < d->dim; i++)
             qfull[i] = d->q[i];
     }
+    mark(d, WLD_PROF_VECTOR);
     mesh_bcast(&d->m, qfull, (unsigned)d->dim);
     mesh_bcast(&d->m, kq, (unsigned)(2 * d->kvp / 4 + 2 * nkv));
+    mark(d, WLD_PROF_COMM);
     if (pos % d->P == (int)d->m.pe) {
         int slot = pos / d->P;
         for (int i = 0; i < kv; i++) {
@@ -167,12 +184,14 @@ static void attention(decoder *d, int layer, int pos)
         }
         red[h] = (uint32_t)best;
     }
+    mark(d, WLD_PROF_ATTN);
     mesh_reduce(&d->m, (unsigned)nh, mesh_max_i32);
     int32_t *best = PTR(int32_t, b->best);
     if (mesh_is_root(&d->m))
         for (int h = 0; h < nh; h++)
             best[h] = (int32_t)red[h];
     mesh_bcast(&d->m, best, (unsigned)nh);
+    mark(d, WLD_PROF_COMM);
 
     /* Softmax weights, their sum and the weighted values, summed over the mesh. */
     int64_t *sums = PTR(int64_t, b->red); /* per head: esum, acc[hs] */
@@ -188,7 +207,9 @@ static void attention(decoder *d, int layer, int pos)
                           hsum + 1);
         }
     }
+    mark(d, WLD_PROF_ATTN);
     mesh_reduce(&d->m, (unsigned)(2 * nh * (hs + 1)), mesh_sum_i64);
+    mark(d, WLD_PROF_COMM);
     if (mesh_is_root(&d->m))
         for (int h = 0; h < nh; h++) {
             const int64_t *hsum = sums + h * (hs + 1);
@@ -225,7 +246,9 @@ static void layer_step(decoder *d, int l, int pos)
     matvec_local(d, m3, dim, h3);
     for (uint32_t i = 0; i < m1->n; i++)
         h1[i] = wls_swiglu(h1[i], h3[i]);
+    mark(d, WLD_PROF_VECTOR);
     mesh_gather(&d->m, addr_of(d->hb) + 4 * m1->r0, h1, m1->n);
+    mark(d, WLD_PROF_COMM);
 
     if (root)
         wls_quantize_q16(d->hb, hidden, &d->qv);
@@ -253,7 +276,9 @@ static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
         mesh_signal_root(&d->m, WLD_FLAG_ROPE);
     }
     static const unsigned start_flags[2] = {WLD_FLAG_EMB, WLD_FLAG_ROPE};
+    mark(d, WLD_PROF_VECTOR);
     mesh_wait_signal(&d->m, start_flags, 2);
+    mark(d, WLD_PROF_COMM);
 
     for (int l = 0; l < d->L; l++)
         layer_step(d, l, pos);
@@ -274,7 +299,9 @@ static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
         red[0] = (uint32_t)lg[i];
         red[1] = cls->r0 + (uint32_t)i;
     }
+    mark(d, WLD_PROF_VECTOR);
     mesh_reduce(&d->m, 2, mesh_argmax);
+    mark(d, WLD_PROF_COMM);
     return red[1];
 }
 
@@ -320,6 +347,8 @@ static int run_root(decoder *d)
     cmd[0] = WLD_CMD_EXIT;
     mesh_bcast(&d->m, cmd, 5);
     job->cycles = wl_cycles() - t0;
+    for (int k = 0; k < WLD_PROF_N; k++)
+        job->prof[k] = d->prof[k];
     job->status = WLD_ST_DONE;
     return 0;
 }
@@ -345,7 +374,8 @@ int main(void)
             PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
         return 2;
     }
-    decoder d;
+    decoder d = {0};
     setup(&d, b);
+    d.t = wl_cycles();
     return mesh_is_root(&d.m) ? run_root(&d) : run_follower(&d);
 }

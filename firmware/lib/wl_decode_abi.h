@@ -54,6 +54,9 @@ typedef struct {
 
 enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_GATHER };
 
+/* Where the root PE's cycles go (wld_job.prof). */
+enum { WLD_PROF_MATVEC, WLD_PROF_VECTOR, WLD_PROF_ATTN, WLD_PROF_COMM, WLD_PROF_N };
+
 /* Job modes */
 #define WLD_MODE_LOGITS 1u /* run the classifier at every position and keep the logits */
 
@@ -71,6 +74,7 @@ typedef struct {
     uint32_t n_out;     /* written by the firmware */
     uint32_t status;    /* WLD_ST_* written by the firmware */
     uint32_t cycles;    /* cycles of the whole job (firmware) */
+    uint32_t prof[WLD_PROF_N]; /* root's cycles by activity (WLD_PROF_*), for tuning */
 } wld_job;
 
 typedef struct {

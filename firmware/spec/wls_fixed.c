@@ -48,15 +48,7 @@ uint32_t wls_isqrt64(uint64_t v)
     return (uint32_t)res;
 }
 
-static int bit_length(uint64_t v)
-{
-    int n = 0;
-    while (v) {
-        n++;
-        v >>= 1;
-    }
-    return n;
-}
+static int bit_length(uint64_t v) { return v ? 64 - __builtin_clzll(v) : 0; }
 
 wls_xf wls_xf_from(int64_t v, int32_t e)
 {
