@@ -458,6 +458,10 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
         stats->root_vector = j.prof[WLD_PROF_VECTOR];
         stats->root_attention = j.prof[WLD_PROF_ATTN];
         stats->root_comm = j.prof[WLD_PROF_COMM];
+        stats->root_quantize = j.prof[WLD_PROF_QUANT];
+        stats->root_rope_kv = j.prof[WLD_PROF_ROPE_KV];
+        stats->root_att_out = j.prof[WLD_PROF_ATT_OUT];
+        stats->root_swiglu = j.prof[WLD_PROF_SWIGLU];
     }
     free(out);
     return rc;

@@ -49,6 +49,7 @@ typedef struct {
     /* Tile devices: the root PE's cycles by activity (matrix rows, vector work such
      * as norms and quantization, attention, waiting on the fabric). */
     double root_matvec, root_vector, root_attention, root_comm;
+    double root_quantize, root_rope_kv, root_att_out, root_swiglu;
 } wl_decode_stats;
 
 /* Progress of a long operation: `done` of `total` units of `what`. */

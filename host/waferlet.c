@@ -676,9 +676,11 @@ static int cmd_bench(int argc, char **argv)
             printf(",\"total_cycles\":");
             json_number_or_null(stdout, st.has_cycles, st.total_cycles);
             if (st.has_cycles)
-                printf(",\"root_cycles\":{\"matvec\":%.0f,\"vector\":%.0f,\"attention\":%.0f,"
-                       "\"fabric_wait\":%.0f}",
-                       st.root_matvec, st.root_vector, st.root_attention, st.root_comm);
+                printf(",\"root_cycles\":{\"matvec\":%.0f,\"quantize\":%.0f,\"rope_kv\":%.0f,"
+                       "\"attention\":%.0f,\"attention_out\":%.0f,\"swiglu\":%.0f,"
+                       "\"other_vector\":%.0f,\"fabric_wait\":%.0f}",
+                       st.root_matvec, st.root_quantize, st.root_rope_kv, st.root_attention,
+                       st.root_att_out, st.root_swiglu, st.root_vector, st.root_comm);
             printf(",\"tokens_out\":[");
             for (int i = 0; i < n_out; i++)
                 printf("%s%d", i ? "," : "", out[i]);

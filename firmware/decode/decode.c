@@ -152,7 +152,7 @@ static void attention(decoder *d, int layer, int pos)
         for (int i = 0; i < d->dim; i++)
             qfull[i] = d->q[i];
     }
-    mark(d, WLD_PROF_VECTOR);
+    mark(d, WLD_PROF_ROPE_KV);
     mesh_bcast(&d->m, qfull, (unsigned)d->dim);
     mesh_bcast(&d->m, kq, (unsigned)(2 * d->kvp / 4 + 2 * nkv));
     mark(d, WLD_PROF_COMM);
@@ -167,6 +167,7 @@ static void attention(decoder *d, int layer, int pos)
             value_max[slot * nkv + h] = vmax[h];
         }
     }
+    mark(d, WLD_PROF_ROPE_KV);
 
     /* Scores of the cached positions here, and their maximum per head. */
     wls_xf coef = wls_att_coef(hs);
@@ -217,6 +218,7 @@ static void attention(decoder *d, int layer, int pos)
             for (int i = 0; i < hs; i++)
                 d->xb[h * hs + i] = wls_xf_apply(hsum[1 + i], norm, 0);
         }
+    mark(d, WLD_PROF_ATT_OUT);
 }
 
 static void layer_step(decoder *d, int l, int pos)
@@ -224,6 +226,7 @@ static void layer_step(decoder *d, int l, int pos)
     int dim = d->dim, hidden = d->hidden, root = mesh_is_root(&d->m);
     if (root)
         wls_quantize_rms(d->x, dim, &d->qv);
+    mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, dim);
     matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q);
     matvec_gather(d, mat(d, l, WLD_WK), dim, d->k);
@@ -232,12 +235,15 @@ static void layer_step(decoder *d, int l, int pos)
 
     if (root)
         wls_quantize_q16(d->xb, dim, &d->qv);
+    mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, dim);
     matvec_gather(d, mat(d, l, WLD_WO), dim, d->xb2);
     if (root) {
         add_residual(d, d->xb2);
+        mark(d, WLD_PROF_VECTOR);
         wls_quantize_rms(d->x, dim, &d->qv);
     }
+    mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, dim);
     /* w1 and w3 are split alike, so SwiGLU is local to each PE. */
     const wld_mat *m1 = mat(d, l, WLD_W1), *m3 = mat(d, l, WLD_W3);
@@ -246,12 +252,13 @@ static void layer_step(decoder *d, int l, int pos)
     matvec_local(d, m3, dim, h3);
     for (uint32_t i = 0; i < m1->n; i++)
         h1[i] = wls_swiglu(h1[i], h3[i]);
-    mark(d, WLD_PROF_VECTOR);
+    mark(d, WLD_PROF_SWIGLU);
     mesh_gather(&d->m, addr_of(d->hb) + 4 * m1->r0, h1, m1->n);
     mark(d, WLD_PROF_COMM);
 
     if (root)
         wls_quantize_q16(d->hb, hidden, &d->qv);
+    mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, hidden);
     matvec_gather(d, mat(d, l, WLD_W2), hidden, d->xb2);
     if (root)
@@ -287,6 +294,7 @@ static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
 
     if (mesh_is_root(&d->m))
         wls_quantize_rms(d->x, d->dim, &d->qv);
+    mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, d->dim);
     const wld_mat *cls = &d->mats[d->L * WLD_PER_LAYER + WLD_CLASSIFIER];
     int32_t *lg = PTR(int32_t, b->logits);

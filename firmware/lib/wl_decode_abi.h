@@ -55,7 +55,8 @@ typedef struct {
 enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_GATHER };
 
 /* Where the root PE's cycles go (wld_job.prof). */
-enum { WLD_PROF_MATVEC, WLD_PROF_VECTOR, WLD_PROF_ATTN, WLD_PROF_COMM, WLD_PROF_N };
+enum { WLD_PROF_MATVEC, WLD_PROF_VECTOR, WLD_PROF_ATTN, WLD_PROF_COMM, WLD_PROF_QUANT,
+       WLD_PROF_ROPE_KV, WLD_PROF_ATT_OUT, WLD_PROF_SWIGLU, WLD_PROF_N };
 
 /* Job modes */
 #define WLD_MODE_LOGITS 1u /* run the classifier at every position and keep the logits */
