@@ -25,7 +25,8 @@ typedef struct {
 
 #define WL_PE_IMEM_BASE 0x00000u
 #define WL_PE_DMEM_BASE 0x10000u
-#define WL_PE_CTRL 0x20000u
+#define WL_PE_MMIO_BASE 0x1000000u
+#define WL_PE_CTRL WL_PE_MMIO_BASE
 
 int wl_tile_get_info(wl_link *l, wl_tile_info *info, wl_error *err);
 /* Queues writes of n words at byte address addr in every PE of r; returns once they

@@ -1,6 +1,8 @@
-/* Transport `sim`: the Verilated tile in this process, loaded from
- * <dir of the executable>/sim/libwlsim_<R>x<C>.so (or $WL_SIM_DIR). The host owns the
- * clock: the tile only runs inside recv. Optional fault injection for tests. */
+/* Transport `sim`: the Verilated tile in this process. URI arguments `RxC` (48 KiB of
+ * dmem per PE) or `RxC:<K>k` (K KiB per PE); the library is
+ * <dir of the executable>/sim/libwlsim_<R>x<C>.so, or libwlsim_<R>x<C>_d<K>k.so for
+ * another dmem size (directory overridden by $WL_SIM_DIR). The host owns the clock:
+ * the tile only runs inside recv. Optional fault injection for tests. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dlfcn.h>
@@ -39,17 +41,32 @@ static double chance(sim_transport *t)
     return (double)((t->rng * 0x2545F4914F6CDD1Dull) >> 11) / 9007199254740992.0;
 }
 
-static int parse_size(const char *args, int *rows, int *cols)
+#define DEFAULT_DMEM_KIB 48
+
+/* "RxC" or "RxC:<K>k"; *kib is the dmem KiB per PE (DEFAULT_DMEM_KIB when absent) */
+static int parse_size(const char *args, int *rows, int *cols, int *kib)
 {
     *rows = 4;
     *cols = 4;
+    *kib = DEFAULT_DMEM_KIB;
     if (!args)
         return 0;
     char x;
     int r, c, n = 0;
-    if (sscanf(args, "%d%c%d%n", &r, &x, &c, &n) != 3 || (x != 'x' && x != 'X') ||
-        args[n] != '\0' || r < 1 || c < 1 || r > 63 || c > 62)
+    if (sscanf(args, "%d%c%d%n", &r, &x, &c, &n) != 3 || (x != 'x' && x != 'X') || r < 1 ||
+        c < 1 || r > 63 || c > 62)
         return -1;
+    if (args[n] == ':') {
+        const char *m = args + n + 1;
+        char k;
+        int kb, n2 = 0;
+        if (*m < '0' || *m > '9' || sscanf(m, "%d%c%n", &kb, &k, &n2) != 2 ||
+            (k != 'k' && k != 'K') || m[n2] != '\0' || kb < 1 || kb > 16320)
+            return -1;
+        *kib = kb;
+    } else if (args[n] != '\0') {
+        return -1;
+    }
     *rows = r;
     *cols = c;
     return 0;
@@ -98,12 +115,22 @@ static void sim_close(void *state)
 
 static int sim_open(const char *args, void **state, wl_error *err)
 {
-    int rows, cols;
-    if (parse_size(args, &rows, &cols))
-        return wl_fail(err, WL_ERR_ARG, "bad mesh size 'sim:%s': write sim:RxC, e.g. sim:8x8", args);
-    char dir[PATH_MAX], path[PATH_MAX + 64];
+    int rows, cols, kib;
+    if (parse_size(args, &rows, &cols, &kib))
+        return wl_fail(err, WL_ERR_ARG,
+                       "bad mesh size 'sim:%s': write sim:RxC or sim:RxC:<K>k (K KiB of data "
+                       "memory per PE), e.g. sim:8x8 or sim:2x2:256k",
+                       args);
+    char dir[PATH_MAX], path[PATH_MAX + 64], variant[48], make_args[64];
     lib_dir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/libwlsim_%dx%d.so", dir, rows, cols);
+    if (kib == DEFAULT_DMEM_KIB) {
+        snprintf(variant, sizeof variant, "%dx%d", rows, cols);
+        snprintf(make_args, sizeof make_args, "MESH=%dx%d", rows, cols);
+    } else {
+        snprintf(variant, sizeof variant, "%dx%d_d%dk", rows, cols, kib);
+        snprintf(make_args, sizeof make_args, "MESH=%dx%d DMEM_KIB=%d", rows, cols, kib);
+    }
+    snprintf(path, sizeof path, "%s/libwlsim_%s.so", dir, variant);
     sim_transport *t = calloc(1, sizeof *t);
     if (!t)
         return wl_fail(err, WL_ERR_NOMEM, "out of memory");
@@ -111,9 +138,9 @@ static int sim_open(const char *args, void **state, wl_error *err)
     if (!t->lib) {
         sim_close(t);
         return wl_fail(err, WL_ERR_UNSUPPORTED,
-                       "the %dx%d simulated tile is not built (%s missing); build it with "
-                       "'make sim MESH=%dx%d'",
-                       rows, cols, path, rows, cols);
+                       "the %dx%d simulated tile with %d KiB dmem per PE is not built (%s "
+                       "missing); build it with 'make sim %s'",
+                       rows, cols, kib, path, make_args);
     }
     *(void **)&t->params = dlsym(t->lib, "wl_sim_params");
     *(void **)&t->create = dlsym(t->lib, "wl_sim_create");
@@ -126,6 +153,12 @@ static int sim_open(const char *args, void **state, wl_error *err)
                        path);
     }
     t->params(&t->rows, &t->cols, &t->imem, &t->dmem, &t->lanes);
+    if (t->rows != rows || t->cols != cols || t->dmem != kib * 1024) {
+        sim_close(t);
+        return wl_fail(err, WL_ERR_DEVICE,
+                       "%s holds a %dx%d tile with %d bytes of dmem per PE, not %dx%d with %d KiB",
+                       path, t->rows, t->cols, t->dmem, rows, cols, kib);
+    }
     t->sim = t->create(getenv("WL_SIM_TRACE"));
     if (!t->sim) {
         sim_close(t);

@@ -265,7 +265,7 @@ static const char *decode_help =
     "  -t TEMP         temperature, 0 = greedy (default 1.0)\n"
     "  --topp P        top-p nucleus sampling in [0,1] (default 0.9; 0 or 1 disables)\n"
     "  -s SEED         random seed (default: from the clock, printed to stderr)\n"
-    "  -d DEVICE       ref (default), float, sim[:RxC], usb[:SERIAL]\n"
+    "  -d DEVICE       ref (default), float, sim[:RxC[:Kk]], usb[:SERIAL]\n"
     "  --ids           print token ids instead of text (no tokenizer needed)\n"
     "  --json          print one JSON object at the end instead of streaming\n";
 
@@ -409,7 +409,7 @@ static const char *eval_help =
     "Teacher-forced evaluation: feeds the ids of FILE from position 0 and reports the mean\n"
     "negative log-likelihood of each next id and the argmax at every position.\n"
     "  --tokens FILE   ids separated by white space or commas, or a JSON array\n"
-    "  -d DEVICE       ref (default), float, sim[:RxC], usb[:SERIAL]\n"
+    "  -d DEVICE       ref (default), float, sim[:RxC[:Kk]], usb[:SERIAL]\n"
     "  --json          print {\"n\":N,\"nll_mean\":X,\"argmax\":[...]}\n";
 
 static int cmd_eval(int argc, char **argv)
@@ -744,7 +744,7 @@ static const char *main_help =
     "  info      describe a device (and a model)\n"
     "  bench     measure decode speed on a device\n"
     "  plan      show where a model lives on a tile (placement)\n"
-    "Devices: ref (integer golden model), float (float32 reference), sim[:RxC], usb[:SERIAL].\n";
+    "Devices: ref (integer golden model), float (float32 reference), sim[:RxC[:Kk]], usb[:SERIAL].\n";
 
 int main(int argc, char **argv)
 {

@@ -29,6 +29,15 @@ PE_TEST_CFLAGS := $(CFLAGS) -Isim -Itests -DPE_ISA_DIR='"$(abspath $(PE_DIR)/isa
                   -DPE_FW_DIR='"$(abspath $(FW_DIR))"'
 PE_TESTS := $(PE_DIR)/test_pe_host $(PE_DIR)/test_pe_isa $(PE_DIR)/test_pe_tensor \
             $(PE_DIR)/test_pe_firmware
+# A second PE model with 256 KiB of dmem: the tensor tests with every operand above
+# 64 KiB, and the firmware (stack at the top of the bigger dmem).
+PE_BIG_DIR    := $(PE_DIR)/d256k
+PE_BIG_VDIR   := $(PE_BIG_DIR)/vobj
+PE_BIG_VSTAMP := $(PE_BIG_VDIR)/.built
+PE_BIG_VOBJS  := $(PE_BIG_VDIR)/Vwl_pe__ALL.a $(PE_BIG_VDIR)/verilated.o \
+                 $(PE_BIG_VDIR)/verilated_threads.o
+PE_BIG_DEFS   := -DTU_OFF_MASK=0x3FFFFu -DTU_WIN_BASE=0x30000u
+PE_TESTS += $(PE_DIR)/test_pe_tensor_d256k $(PE_DIR)/test_pe_firmware_d256k
 
 ALL_TARGETS += $(PE_TESTS) $(PE_DIR)/bench_pe firmware
 TESTS       += $(PE_TESTS)
@@ -50,6 +59,32 @@ $(PE_VSTAMP): $(PE_RTL) mk/pe.mk
 	@touch $@
 
 $(PE_VOBJS): $(PE_VSTAMP) ;
+
+$(PE_BIG_VSTAMP): $(PE_RTL) mk/pe.mk
+	@mkdir -p $(PE_BIG_VDIR)
+	$(VERILATOR) --cc -Wall --top-module wl_pe --x-assign fast --x-initial fast \
+	  -GDmemBytes=262144 -Mdir $(PE_BIG_VDIR) $(PE_RTL)
+	$(MAKE) -s -C $(PE_BIG_VDIR) -f Vwl_pe.mk OPT_FAST=-O2 OPT_SLOW=-O1 \
+	  Vwl_pe__ALL.a verilated.o verilated_threads.o
+	@touch $@
+
+$(PE_BIG_VOBJS): $(PE_BIG_VSTAMP) ;
+
+$(PE_BIG_DIR)/pe_shim.o: sim/pe_shim.cpp sim/pe_shim.h $(PE_BIG_VSTAMP)
+	$(PE_CXX) -O2 -std=c++17 -Wall -Wextra -I$(PE_BIG_VDIR) -isystem $(PE_VL_INC) \
+	  -isystem $(PE_VL_INC)/vltstd -Isim -c $< -o $@
+
+$(PE_BIG_DIR)/%.o: tests/%.c | $(PE_BIG_VSTAMP)
+	@mkdir -p $(PE_BIG_DIR)
+	$(CC) $(PE_TEST_CFLAGS) $(PE_BIG_DEFS) $(DEPFLAGS) -c $< -o $@
+
+$(PE_DIR)/test_pe_tensor_d256k: $(PE_BIG_DIR)/test_pe_tensor.o $(PE_BIG_DIR)/pe_tu_model.o \
+  $(PE_BIG_DIR)/pe_shim.o $(PE_DIR)/pe_tb.o $(PE_BIG_VOBJS)
+	$(PE_CXX) -o $@ $(filter %.o %.a,$^) -lcmocka -lpthread
+
+$(PE_DIR)/test_pe_firmware_d256k: $(PE_DIR)/test_pe_firmware.o $(PE_BIG_DIR)/pe_shim.o \
+  $(PE_DIR)/pe_tb.o $(PE_BIG_VOBJS) $(FW_IMAGES)
+	$(PE_CXX) -o $@ $(filter %.o %.a,$^) -lcmocka -lpthread
 
 $(PE_DIR)/pe_shim.o: sim/pe_shim.cpp sim/pe_shim.h $(PE_VSTAMP)
 	$(PE_CXX) -O2 -std=c++17 -Wall -Wextra -I$(PE_VDIR) -isystem $(PE_VL_INC) -isystem $(PE_VL_INC)/vltstd \
@@ -74,7 +109,7 @@ $(BUILD)/bench/pe.json: $(PE_DIR)/bench_pe $(FW_IMAGES)
 	@mkdir -p $(BUILD)/bench
 	$(PE_DIR)/bench_pe $@
 
--include $(wildcard $(PE_DIR)/*.d)
+-include $(wildcard $(PE_DIR)/*.d $(PE_BIG_DIR)/*.d)
 
 # ---------------------------------------------------------------- instruction tests
 $(PE_DIR)/gen_isa: tests/gen_isa.c

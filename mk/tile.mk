@@ -1,10 +1,14 @@
-# The tile (rtl/wl_tile.sv) Verilated into one shared library per mesh size,
-# build/sim/libwlsim_<R>x<C>.so, which the driver's sim transport loads.
-#   make sim MESH=8x8          another mesh size (default 4x4, built by `make`)
-#   make sim MESH=4x4 TRACE=1  a waveform build in build/sim-trace/ (FST; run with
-#                              WL_SIM_DIR=build/sim-trace WL_SIM_TRACE=wave.fst)
+# The tile (rtl/wl_tile.sv) Verilated into one shared library per mesh size and
+# data-memory size, build/sim/libwlsim_<R>x<C>.so (48 KiB dmem per PE, the default)
+# or build/sim/libwlsim_<R>x<C>_d<K>k.so (K KiB per PE), which the driver's sim
+# transport loads for the device URI sim:<R>x<C> or sim:<R>x<C>:<K>k.
+#   make sim MESH=8x8               another mesh size (default 4x4, built by `make`)
+#   make sim MESH=2x2 DMEM_KIB=256  256 KiB of dmem per PE (up to 16320; use -d sim:2x2:256k)
+#   make sim MESH=4x4 TRACE=1       a waveform build in build/sim-trace/ (FST; run with
+#                                   WL_SIM_DIR=build/sim-trace WL_SIM_TRACE=wave.fst)
 
 MESH  ?= 4x4
+DMEM_KIB ?= 48
 export WL_SIM_DIR ?= $(abspath $(BUILD)/sim)
 TRACE ?=
 TILE_RTL := $(sort $(wildcard rtl/wl_*.sv))
@@ -13,16 +17,22 @@ TILE_VMAKE  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 TILE_VROOT   = $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 SIM_DIR     := $(BUILD)/sim$(if $(TRACE),-trace)
 
-rows_of = $(word 1,$(subst x, ,$(1)))
-cols_of = $(word 2,$(subst x, ,$(1)))
+# A variant is RxC (48 KiB dmem) or RxC_d<K>k.
+mesh_of = $(word 1,$(subst _d, ,$(1)))
+kib_of  = $(or $(patsubst %k,%,$(word 2,$(subst _d, ,$(1)))),48)
+rows_of = $(word 1,$(subst x, ,$(call mesh_of,$(1))))
+cols_of = $(word 2,$(subst x, ,$(call mesh_of,$(1))))
+dmem_of = $(shell echo $$(($(call kib_of,$(1)) * 1024)))
+variant = $(1)$(if $(filter-out 48,$(2)),_d$(2)k)
 
-# $(1) = RxC
+# $(1) = variant
 define TILE_LIB
 $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL)
 	@mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
 	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) -GRows=$(call rows_of,$(1)) \
-	  -GCols=$(call cols_of,$(1)) --top-module wl_tile --Mdir $$(@D) $(TILE_RTL) \
+	  -GCols=$(call cols_of,$(1)) -GDmemBytes=$(call dmem_of,$(1)) \
+	  --top-module wl_tile --Mdir $$(@D) $(TILE_RTL) \
 	  > $$(@D)/verilate.log 2>&1 || (cat $$(@D)/verilate.log; exit 1)
 	@$(MAKE) -s -C $$(@D) -f Vwl_tile.mk -j 2 $(TILE_VMAKE) Vwl_tile__ALL.a verilated.o \
 	  verilated_threads.o $(if $(TRACE),verilated_fst_c.o) > $$(@D)/build.log 2>&1 \
@@ -30,24 +40,27 @@ $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL)
 
 $(SIM_DIR)/libwlsim_$(1).so: sim/tile_shim.cpp sim/wl_sim.h $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a
 	$(CXX) -O2 -fPIC -shared -std=gnu++14 -DWL_ROWS=$(call rows_of,$(1)) \
-	  -DWL_COLS=$(call cols_of,$(1)) -DWL_IMEM_BYTES=16384 -DWL_DMEM_BYTES=49152 -DWL_LANES=8 \
+	  -DWL_COLS=$(call cols_of,$(1)) -DWL_IMEM_BYTES=16384 -DWL_DMEM_BYTES=$(call dmem_of,$(1)) \
+	  -DWL_LANES=8 \
 	  $(if $(TRACE),-DVM_TRACE=1) -I$(SIM_DIR)/v$(1) -I$(TILE_VROOT)/include \
 	  -I$(TILE_VROOT)/include/vltstd -Isim $$< $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a \
 	  $(SIM_DIR)/v$(1)/verilated.o $(SIM_DIR)/v$(1)/verilated_threads.o \
 	  $(if $(TRACE),$(SIM_DIR)/v$(1)/verilated_fst_c.o -lz) -pthread -o $$@
 endef
 
-TILE_MESHES := $(sort 2x2 4x4 8x8 $(MESH))
+SIM_VARIANT := $(call variant,$(MESH),$(DMEM_KIB))
+TILE_MESHES := $(sort 2x2 4x4 8x8 2x2_d256k $(SIM_VARIANT))
 $(foreach m,$(TILE_MESHES),$(eval $(call TILE_LIB,$(m))))
 
 .PHONY: sim
-sim: deps $(SIM_DIR)/libwlsim_$(MESH).so
-	@echo "built $(SIM_DIR)/libwlsim_$(MESH).so (use -d sim:$(MESH))"
+sim: deps $(SIM_DIR)/libwlsim_$(SIM_VARIANT).so
+	@echo "built $(SIM_DIR)/libwlsim_$(SIM_VARIANT).so (use -d sim:$(MESH)$(if $(filter-out 48,$(DMEM_KIB)),:$(DMEM_KIB)k))"
 
 ALL_TARGETS += $(BUILD)/sim/libwlsim_4x4.so
 
 TILE_TESTS := $(BUILD)/tests/test_tile
-$(BUILD)/tests/test_tile: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so firmware
+$(BUILD)/tests/test_tile: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so \
+  $(BUILD)/sim/libwlsim_2x2_d256k.so firmware
 TESTS += $(TILE_TESTS)
 ALL_TARGETS += $(TILE_TESTS)
 

@@ -48,7 +48,7 @@ module wl_host_bridge #(
   localparam logic [31:0] Sync       = 32'h4B4C4657;
   localparam integer      MaxPayload = 260;
   localparam integer      ResetCycles = 16;
-  localparam logic [31:0] CtrlAddr   = 32'h0002_0000;
+  localparam logic [31:0] CtrlAddr   = 32'h0100_0000;  // PE CTRL register (docs/PE.md)
   localparam logic [5:0]  HostX      = 6'd63;
 
   // command and reply ops

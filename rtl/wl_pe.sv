@@ -2,8 +2,9 @@
 // memory, banked data SRAM, fabric queues and the request-network endpoint.
 //
 // PE address space (same for the core and for host packets):
-//   0x0000_0000  imem (ImemBytes)          0x0001_0000  dmem (DmemBytes)
-//   0x0002_0000  MMIO (control, mailbox, counters, fabric queues, tensor unit)
+//   0x0000_0000  imem (ImemBytes, <= 64 KiB)
+//   0x0001_0000  dmem (DmemBytes, up to 0x00FF_0000: it ends below MMIO)
+//   0x0100_0000  MMIO (control, mailbox, counters, fabric queues, tensor unit)
 // See docs/PE.md for the register map.
 //
 // dmem is Banks banks of Lanes-byte words, interleaved by Lanes-byte beat, so
@@ -54,11 +55,20 @@ module wl_pe #(
   localparam integer WPB       = Lanes / 4;
   localparam integer Banks     = 8;
   localparam integer BankRows  = DmemBytes / (Lanes * Banks);
-  localparam integer BW        = 16 - LB;     // beat index width
+  // dmem offset width: 16 bits up to 64 KiB (as the tensor unit's registers
+  // always were), wider for bigger memories
+  localparam integer OW        = (DmemBytes > 65536) ? $clog2(DmemBytes) : 16;
+  localparam integer BW        = OW - LB;     // beat index width
   localparam integer ImemWords = ImemBytes / 4;
   localparam integer IAW       = $clog2(ImemWords);
 
   localparam logic [1:0] RgImem = 2'd0, RgDmem = 2'd1, RgMmio = 2'd2, RgNone = 2'd3;
+  localparam logic [31:0] DmemBase = 32'h0001_0000;
+  localparam logic [15:0] MmioPage = 16'h0100;   // MMIO at 0x0100_0000 (64 KiB window)
+
+  if (DmemBytes > 32'h00FF_0000 || DmemBytes % (8 * Lanes) != 0) begin : g_bad_dmem
+    $error("wl_pe: DmemBytes must be a multiple of 8*Lanes and at most 0xFF0000");
+  end
 
   // ------------------------------------------------------------ control state
   logic        run_q;
@@ -107,7 +117,7 @@ module wl_pe #(
   logic [5:0]    mm_tu_addr;
   logic [31:0]   mm_wdata;
 
-  wl_tensor_unit #(.Lanes(Lanes)) u_tu (
+  wl_tensor_unit #(.Lanes(Lanes), .OffsetWidth(OW)) u_tu (
     .clk_i, .rst_ni,
     .reg_we_i(tu_reg_we), .reg_addr_i(mm_tu_addr), .reg_wdata_i(mm_wdata),
     .reg_rdata_o(tu_reg_rdata),
@@ -167,20 +177,23 @@ module wl_pe #(
     .full_o(ri_full), .pop_i(ri_pop), .rdata_o(ri_head), .empty_o(ri_empty), .count_o(unused_cnt_ri));
 
   // ------------------------------------------------------------ address decode
-  function automatic logic [1:0] region(input logic [31:0] a);
-    if (a[31:18] != 14'd0) region = RgNone;
-    else if (a[17:16] == 2'd0) region = ({16'd0, a[15:0]} < ImemBytes) ? RgImem : RgNone;
-    else if (a[17:16] == 2'd1) region = ({16'd0, a[15:0]} < DmemBytes) ? RgDmem : RgNone;
-    else if (a[17:16] == 2'd2) region = RgMmio;
+  // a = address, o = a - DmemBase (the dmem offset)
+  function automatic logic [1:0] region(input logic [31:0] a, input logic [31:0] o);
+    if (a[31:16] == 16'd0) region = ({16'd0, a[15:0]} < ImemBytes) ? RgImem : RgNone;
+    else if (a[31:16] == MmioPage) region = RgMmio;
+    else if (o < DmemBytes) region = RgDmem;
     else region = RgNone;
   endfunction
 
   logic [1:0]    c_rg, h_rg;
+  logic [31:0]   c_off, h_off;
   logic [BW-1:0] c_bt, h_bt;
-  assign c_rg = region(c_addr);
-  assign h_rg = region(h_addr);
-  assign c_bt = c_addr[15:LB];
-  assign h_bt = h_addr[15:LB];
+  assign c_off = c_addr - DmemBase;
+  assign h_off = h_addr - DmemBase;
+  assign c_rg  = region(c_addr, c_off);
+  assign h_rg  = region(h_addr, h_off);
+  assign c_bt  = c_off[OW-1:LB];
+  assign h_bt  = h_off[OW-1:LB];
 
   // ------------------------------------------------------------ MMIO
   logic        c_mm, h_mm, mm_sel_c, mm_act, mm_we, mm_block, mm_do;
@@ -230,6 +243,7 @@ module wl_pe #(
         5'h07: mm_rdata = cnt_tu_busy_q;
         5'h08: mm_rdata = cnt_tu_beats_q;
         5'h09: mm_rdata = cnt_tu_macs_q;
+        5'h0B: mm_rdata = 32'(DmemBytes);
         5'h0C: mm_rdata = {10'd0, tu_done_q, tu_busy, ri_head[32], !ri_empty, qo_full,
                            tx_full, 3'd0, rx_head[36:32], 7'd0, !rx_empty};
         5'h0D: mm_rdata = rx_head[31:0];
@@ -396,5 +410,5 @@ module wl_pe #(
   assign tb_rdata = bk_rdata_q[tb_bk_q];
 
   logic unused_pe;
-  assign unused_pe = ^{core_retire, c_iaddr[31:IAW+2], c_iaddr[1:0]};
+  assign unused_pe = ^{core_retire, c_iaddr[31:IAW+2], c_iaddr[1:0], c_off[31:OW], h_off[31:OW]};
 endmodule

@@ -13,7 +13,8 @@
 `default_nettype none
 
 module wl_tensor_unit #(
-  parameter integer Lanes = 8   // bytes per beat, a power of two >= 8
+  parameter integer Lanes       = 8,   // bytes per beat, a power of two >= 8
+  parameter integer OffsetWidth = 16   // dmem offset bits of A/B/D and their strides (16..24)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -24,15 +25,15 @@ module wl_tensor_unit #(
   output logic [31:0]          reg_rdata_o,
   // data SRAM, addressed in beats; read data arrives the cycle after a grant
   output logic                 a_req_o,
-  output logic [15-$clog2(Lanes):0] a_beat_o,
+  output logic [OffsetWidth-1-$clog2(Lanes):0] a_beat_o,
   input  logic                 a_gnt_i,
   input  logic [8*Lanes-1:0]   a_rdata_i,
   output logic                 b_req_o,
-  output logic [15-$clog2(Lanes):0] b_beat_o,
+  output logic [OffsetWidth-1-$clog2(Lanes):0] b_beat_o,
   input  logic                 b_gnt_i,
   input  logic [8*Lanes-1:0]   b_rdata_i,
   output logic                 d_req_o,
-  output logic [15-$clog2(Lanes):0] d_beat_o,
+  output logic [OffsetWidth-1-$clog2(Lanes):0] d_beat_o,
   output logic [8*Lanes-1:0]   d_wdata_o,
   output logic [Lanes-1:0]     d_be_o,
   input  logic                 d_gnt_i,
@@ -55,7 +56,8 @@ module wl_tensor_unit #(
   localparam integer LB    = $clog2(Lanes);
   localparam integer LW    = 8 * Lanes;
   localparam integer WPB   = Lanes / 4;
-  localparam integer BW    = 16 - LB;
+  localparam integer OW    = OffsetWidth;
+  localparam integer BW    = OW - LB;
   localparam integer Depth = 4;
 
   localparam logic [3:0] OpDot = 4'd0, OpAdd = 4'd1, OpMulsh = 4'd2, OpMax = 4'd3, OpMove = 4'd4;
@@ -63,7 +65,8 @@ module wl_tensor_unit #(
 
   // ------------------------------------------------------------ registers
   logic [31:0] cfg_q, scalar_q, acc_q;
-  logic [15:0] a_q, as_q, b_q, bs_q, d_q, ds_q, len_q, rows_q;
+  logic [OW-1:0] a_q, as_q, b_q, bs_q, d_q, ds_q;   // dmem offsets and row strides
+  logic [15:0] len_q, rows_q;
   logic [5:0]  shift_q;
   logic        busy_q, done_q;
   logic [17:0] rb_q, bpr_q, wpr_q;   // row bytes, beats per row, words per row
@@ -87,12 +90,12 @@ module wl_tensor_unit #(
     case (reg_addr_i[5:2])
       4'd0:    reg_rdata_o = cfg_q;
       4'd1:    reg_rdata_o = {30'd0, done_q, busy_q};
-      4'd2:    reg_rdata_o = {16'd0, a_q};
-      4'd3:    reg_rdata_o = {16'd0, as_q};
-      4'd4:    reg_rdata_o = {16'd0, b_q};
-      4'd5:    reg_rdata_o = {16'd0, bs_q};
-      4'd6:    reg_rdata_o = {16'd0, d_q};
-      4'd7:    reg_rdata_o = {16'd0, ds_q};
+      4'd2:    reg_rdata_o = 32'(a_q);
+      4'd3:    reg_rdata_o = 32'(as_q);
+      4'd4:    reg_rdata_o = 32'(b_q);
+      4'd5:    reg_rdata_o = 32'(bs_q);
+      4'd6:    reg_rdata_o = 32'(d_q);
+      4'd7:    reg_rdata_o = 32'(ds_q);
       4'd8:    reg_rdata_o = {16'd0, len_q};
       4'd9:    reg_rdata_o = {16'd0, rows_q};
       4'd10:   reg_rdata_o = {26'd0, shift_q};
@@ -121,20 +124,22 @@ module wl_tensor_unit #(
     .pop_i(fb_pop), .rdata_o(fb_rdata), .empty_o(fb_empty), .count_o(fb_cnt));
 
   // ------------------------------------------------------------ producer A (SRAM)
-  logic [15:0] pa_row_q, pa_base_q, pa_addr;
+  logic [15:0] pa_row_q;
+  logic [OW-1:0] pa_base_q, pa_addr;
   logic [17:0] pa_beat_q;
   logic        pa_done_q, a_infl_q;
-  assign pa_addr  = pa_base_q + {pa_beat_q[15-LB:0], {LB{1'b0}}};
-  assign a_beat_o = pa_addr[15:LB];
+  assign pa_addr  = pa_base_q + OW'({pa_beat_q, {LB{1'b0}}});
+  assign a_beat_o = pa_addr[OW-1:LB];
   assign a_req_o  = busy_q && !asrc_color && !pa_done_q &&
                     ({1'b0, fa_cnt} + {3'b000, a_infl_q} < 4'(Depth));
 
   // ------------------------------------------------------------ producer B (SRAM)
-  logic [15:0] pb_row_q, pb_base_q, pb_addr;
+  logic [15:0] pb_row_q;
+  logic [OW-1:0] pb_base_q, pb_addr;
   logic [17:0] pb_beat_q;
   logic        pb_done_q, b_infl_q;
-  assign pb_addr  = pb_base_q + {pb_beat_q[15-LB:0], {LB{1'b0}}};
-  assign b_beat_o = pb_addr[15:LB];
+  assign pb_addr  = pb_base_q + OW'({pb_beat_q, {LB{1'b0}}});
+  assign b_beat_o = pb_addr[OW-1:LB];
   assign b_req_o  = busy_q && need_b && !pb_done_q &&
                     ({1'b0, fb_cnt} + {3'b000, b_infl_q} < 4'(Depth));
   assign fb_push  = b_infl_q;
@@ -159,7 +164,8 @@ module wl_tensor_unit #(
 
   // ------------------------------------------------------------ consumer
   logic [17:0] c_beat_q, c_rem;
-  logic [15:0] c_row_q, c_dbase_q, c_daddr;
+  logic [15:0] c_row_q;
+  logic [OW-1:0] c_dbase_q, c_daddr;
   logic        c_done_q;
   logic [31:0] racc_q;
   logic        last_in_row, emits, d_free, ob_free, out_ok, fire;
@@ -218,7 +224,7 @@ module wl_tensor_unit #(
     end
   end
   assign out_beat = is_dot ? {WPB{row_total}} : (is_move ? fa_rdata : ew_beat);
-  assign c_daddr  = c_dbase_q + {c_beat_q[15-LB:0], {LB{1'b0}}};
+  assign c_daddr  = c_dbase_q + OW'({c_beat_q, {LB{1'b0}}});
 
   logic [LB-1:0] dlow;
   assign dlow = c_dbase_q[LB-1:0];
@@ -244,13 +250,13 @@ module wl_tensor_unit #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cfg_q <= 32'd0; scalar_q <= 32'd0; acc_q <= 32'd0;
-      a_q <= 16'd0; as_q <= 16'd0; b_q <= 16'd0; bs_q <= 16'd0; d_q <= 16'd0; ds_q <= 16'd0;
+      a_q <= '0; as_q <= '0; b_q <= '0; bs_q <= '0; d_q <= '0; ds_q <= '0;
       len_q <= 16'd0; rows_q <= 16'd0; shift_q <= 6'd0; busy_q <= 1'b0; done_q <= 1'b0;
       rb_q <= 18'd0; bpr_q <= 18'd0; wpr_q <= 18'd0;
-      pa_row_q <= 16'd0; pa_base_q <= 16'd0; pa_beat_q <= 18'd0; pa_done_q <= 1'b0; a_infl_q <= 1'b0;
-      pb_row_q <= 16'd0; pb_base_q <= 16'd0; pb_beat_q <= 18'd0; pb_done_q <= 1'b0; b_infl_q <= 1'b0;
+      pa_row_q <= 16'd0; pa_base_q <= '0; pa_beat_q <= 18'd0; pa_done_q <= 1'b0; a_infl_q <= 1'b0;
+      pb_row_q <= 16'd0; pb_base_q <= '0; pb_beat_q <= 18'd0; pb_done_q <= 1'b0; b_infl_q <= 1'b0;
       ga_buf_q <= '0; ga_w_q <= 8'd0; ga_wrow_q <= 18'd0; ga_row_q <= 16'd0; ga_done_q <= 1'b0;
-      c_beat_q <= 18'd0; c_row_q <= 16'd0; c_dbase_q <= 16'd0; c_done_q <= 1'b0; racc_q <= 32'd0;
+      c_beat_q <= 18'd0; c_row_q <= 16'd0; c_dbase_q <= '0; c_done_q <= 1'b0; racc_q <= 32'd0;
       d_pend_q <= 1'b0; d_beat_q <= '0; d_wdata_q <= '0; d_be_q <= '0;
       ob_valid_q <= 1'b0; ob_data_q <= '0; ob_n_q <= 8'd0; ob_idx_q <= 8'd0;
     end else begin
@@ -258,12 +264,12 @@ module wl_tensor_unit #(
       if (reg_we_i && !busy_q) begin
         case (reg_addr_i[5:2])
           4'd0:  cfg_q <= reg_wdata_i;
-          4'd2:  a_q <= reg_wdata_i[15:0];
-          4'd3:  as_q <= reg_wdata_i[15:0];
-          4'd4:  b_q <= reg_wdata_i[15:0];
-          4'd5:  bs_q <= reg_wdata_i[15:0];
-          4'd6:  d_q <= reg_wdata_i[15:0];
-          4'd7:  ds_q <= reg_wdata_i[15:0];
+          4'd2:  a_q <= reg_wdata_i[OW-1:0];
+          4'd3:  as_q <= reg_wdata_i[OW-1:0];
+          4'd4:  b_q <= reg_wdata_i[OW-1:0];
+          4'd5:  bs_q <= reg_wdata_i[OW-1:0];
+          4'd6:  d_q <= reg_wdata_i[OW-1:0];
+          4'd7:  ds_q <= reg_wdata_i[OW-1:0];
           4'd8:  len_q <= reg_wdata_i[15:0];
           4'd9:  rows_q <= reg_wdata_i[15:0];
           4'd10: shift_q <= reg_wdata_i[5:0];
@@ -339,10 +345,10 @@ module wl_tensor_unit #(
         d_pend_q <= 1'b1;
         d_wdata_q <= out_beat;
         if (is_dot) begin
-          d_beat_q <= c_dbase_q[15:LB];
+          d_beat_q <= c_dbase_q[OW-1:LB];
           d_be_q   <= Lanes'(4'hF) << {dlow[LB-1:2], 2'b00};
         end else begin
-          d_beat_q <= c_daddr[15:LB];
+          d_beat_q <= c_daddr[OW-1:LB];
           d_be_q   <= mask;
         end
       end else if (d_gnt_i) begin

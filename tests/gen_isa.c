@@ -96,9 +96,9 @@ static void prologue(void) {
 static void epilogue(void) {
   fprintf(out,
           "  j pass\n"
-          "fail:\n  li t0, 0x20000\n  slli t1, gp, 1\n  ori t1, t1, 1\n  sw t1, 8(t0)\n"
+          "fail:\n  li t0, 0x1000000\n  slli t1, gp, 1\n  ori t1, t1, 1\n  sw t1, 8(t0)\n"
           "  sw zero, 0(t0)\n1:\n  j 1b\n"
-          "pass:\n  li t0, 0x20000\n  li t1, 1\n  sw t1, 8(t0)\n  sw zero, 0(t0)\n2:\n  j 2b\n"
+          "pass:\n  li t0, 0x1000000\n  li t1, 1\n  sw t1, 8(t0)\n  sw zero, 0(t0)\n2:\n  j 2b\n"
           /* expected trap: s4 = 1, s2 = mcause, s3 = mtval, s5 = mepc; skips the instruction */
           "  .align 2\ntrap_handler:\n  beqz s4, fail\n"
           "  csrr t0, mcause\n  bne t0, s2, fail\n"
@@ -304,12 +304,20 @@ static void gen_mem(void) {
   fprintf(out, "  li a0, 0x3FFC\n  li a1, 0x5A5AA5A5\n  sw a1, 0(a0)\n  sb zero, 1(a0)\n  lw a2, 0(a0)\n");
   check("a2", 0x5A5A00A5u);
   begin_case();
-  fprintf(out, "  li a0, 0x200AC\n  li a1, 0x13579BDF\n  sw a1, 0(a0)\n  lw a2, 0(a0)\n");
+  fprintf(out, "  li a0, 0x10000AC\n  li a1, 0x13579BDF\n  sw a1, 0(a0)\n  lw a2, 0(a0)\n");
   check("a2", 0x13579BDFu);
   /* unmapped addresses read as zero, writes are dropped */
   begin_case();
   fprintf(out, "  li a0, 0x30000\n  li a1, -1\n  sw a1, 0(a0)\n  lw a2, 0(a0)\n");
   check("a2", 0);
+  /* 0x20000 (where MMIO used to be) is unmapped on the default 48 KiB PE */
+  begin_case();
+  fprintf(out, "  li a0, 0x20000\n  li a1, -1\n  sw a1, 0(a0)\n  lw a2, 0(a0)\n");
+  check("a2", 0);
+  /* MMIO DMEM_BYTES: the default PE's 48 KiB */
+  begin_case();
+  fprintf(out, "  li a0, 0x1000000\n  lw a2, 0x2C(a0)\n");
+  check("a2", 49152u);
 }
 
 /* ---------------------------------------------------------------- M extension */
@@ -385,13 +393,13 @@ static void gen_csr(void) {
   check("a2", 0);
   /* coordinates: the host puts x | y << 8 in MBOX_IN before starting */
   begin_case();
-  fprintf(out, "  li t0, 0x20000\n  lw a0, 12(t0)\n  andi a1, a0, 63\n  srli a2, a0, 8\n"
+  fprintf(out, "  li t0, 0x1000000\n  lw a0, 12(t0)\n  andi a1, a0, 63\n  srli a2, a0, 8\n"
                "  slli a3, a2, 6\n  or a3, a3, a1\n  csrr a4, mhartid\n  bne a3, a4, fail\n"
                "  slli a3, a2, 16\n  or a3, a3, a1\n  csrr a4, 0xFC0\n  bne a3, a4, fail\n"
                "  lw a5, 4(t0)\n  bne a5, a0, fail\n");
   /* WFI returns once an event is pending: a zero-length descriptor completes at once */
   begin_case();
-  fprintf(out, "  li t0, 0x200A0\n  sw zero, 0(t0)\n  li t0, 0x20084\n  li t1, 1\n  sw t1, 0(t0)\n"
+  fprintf(out, "  li t0, 0x10000A0\n  sw zero, 0(t0)\n  li t0, 0x1000084\n  li t1, 1\n  sw t1, 0(t0)\n"
                "  wfi\n  lw a2, 0(t0)\n");
   check("a2", 2);  /* done, not busy */
 }

@@ -9,7 +9,7 @@
 /* PE address space and MMIO offsets (docs/PE.md) */
 #define PE_IMEM_BASE   0x00000000u
 #define PE_DMEM_BASE   0x00010000u
-#define PE_MMIO_BASE   0x00020000u
+#define PE_MMIO_BASE   0x01000000u
 #define PE_CTRL        (PE_MMIO_BASE + 0x000u)
 #define PE_COORD       (PE_MMIO_BASE + 0x004u)
 #define PE_MBOX_OUT    (PE_MMIO_BASE + 0x008u)

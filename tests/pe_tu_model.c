@@ -1,12 +1,12 @@
 #include "pe_tu_model.h"
 
 static uint32_t rd32(const uint8_t *m, uint32_t a) {
-  a &= 0xFFFFu;
-  return (uint32_t)m[a] | (uint32_t)m[(a + 1) & 0xFFFFu] << 8 | (uint32_t)m[(a + 2) & 0xFFFFu] << 16 |
-         (uint32_t)m[(a + 3) & 0xFFFFu] << 24;
+  a &= TU_OFF_MASK;
+  return (uint32_t)m[a] | (uint32_t)m[(a + 1) & TU_OFF_MASK] << 8 | (uint32_t)m[(a + 2) & TU_OFF_MASK] << 16 |
+         (uint32_t)m[(a + 3) & TU_OFF_MASK] << 24;
 }
 static void wr32(uint8_t *m, uint32_t a, uint32_t v) {
-  for (unsigned i = 0; i < 4; i++) m[(a + i) & 0xFFFFu] = (uint8_t)(v >> (8 * i));
+  for (unsigned i = 0; i < 4; i++) m[(a + i) & TU_OFF_MASK] = (uint8_t)(v >> (8 * i));
 }
 
 /* byte i of row r of operand A: from SRAM at the row base (aligned down to a
@@ -17,7 +17,7 @@ typedef struct {
 
 static uint8_t src_byte(const row_src *s, uint32_t i) {
   if (s->words) return (uint8_t)(s->words[i / 4] >> (8 * (i % 4)));
-  return s->m[(s->base + i) & 0xFFFFu];
+  return s->m[(s->base + i) & TU_OFF_MASK];
 }
 static uint32_t src_word(const row_src *s, uint32_t k) {
   return s->words ? s->words[k] : rd32(s->m, s->base + 4 * k);
@@ -35,9 +35,9 @@ void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size
   if (len == 0 || rows == 0) return;
   if (op == TU_DOT && dst == TU_DST_ACC && !accum) d->acc = 0;
   for (uint32_t r = 0; r < rows; r++) {
-    uint32_t abase = (d->a + r * d->as) & 0xFFFFu & ~(TU_LANES - 1);
-    uint32_t bbase = (d->b + r * d->bs) & 0xFFFFu & ~(TU_LANES - 1);
-    uint32_t drow = (d->d + r * d->ds) & 0xFFFFu;
+    uint32_t abase = (d->a + r * d->as) & TU_OFF_MASK & ~(TU_LANES - 1);
+    uint32_t bbase = (d->b + r * d->bs) & TU_OFF_MASK & ~(TU_LANES - 1);
+    uint32_t drow = (d->d + r * d->ds) & TU_OFF_MASK;
     row_src A = { m, abase, 0 };
     if (asrc) {
       if (used + wpr > ncin) return;  /* the test must provide the whole stream */
@@ -48,7 +48,7 @@ void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size
       int32_t s = 0;
       for (uint32_t i = 0; i < len; i++) {
         int8_t av = (int8_t)src_byte(&A, i);
-        int8_t bv = bscalar ? (int8_t)(d->scalar & 0xFFu) : (int8_t)m[(bbase + i) & 0xFFFFu];
+        int8_t bv = bscalar ? (int8_t)(d->scalar & 0xFFu) : (int8_t)m[(bbase + i) & TU_OFF_MASK];
         s = (int32_t)((uint32_t)s + (uint32_t)(av * bv));
       }
       if (dst == TU_DST_ACC) d->acc = (uint32_t)d->acc + (uint32_t)s;
@@ -57,7 +57,7 @@ void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size
     } else if (op == TU_MOVE) {
       uint32_t dbase = drow & ~(TU_LANES - 1);
       if (dst == TU_DST_SRAM)
-        for (uint32_t i = 0; i < len; i++) m[(dbase + i) & 0xFFFFu] = src_byte(&A, i);
+        for (uint32_t i = 0; i < len; i++) m[(dbase + i) & TU_OFF_MASK] = src_byte(&A, i);
       else if (dst == TU_DST_COLOR)
         for (uint32_t k = 0; k < wpr; k++) cout[(*ncout)++] = src_word(&A, k);
     } else {

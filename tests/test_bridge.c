@@ -17,9 +17,9 @@
 
 #define ROWS BR_ROWS
 #define COLS BR_COLS
-#define PE_MEM_BYTES 0x20200u /* imem, dmem and the MMIO page of the PE map */
+#define PE_MEM_BYTES 0x1C000u /* imem and dmem (48 KiB) of the PE map; CTRL is apart */
 #define PE_DMEM 0x10000u
-#define PE_CTRL 0x20000u
+#define PE_CTRL 0x1000000u /* MMIO base: CTRL */
 #define CFG_WORDS 64
 
 enum { PKT_WRITE = 0, PKT_READ = 1, PKT_RDATA = 2, PKT_CFG = 3 };

@@ -1,7 +1,9 @@
 /* Tensor-unit tests: random descriptors on the Verilated PE against the C
  * model (tests/pe_tu_model.c), with SRAM and fabric-sourced operands, random
  * valid/ready gaps on the color links, and host traffic into the same banks
- * while the unit runs. The host programs the unit through WRITE packets. */
+ * while the unit runs. The host programs the unit through WRITE packets.
+ * Built twice (mk/pe.mk): on the default 48 KiB PE, and as test_pe_tensor_d256k on a
+ * PE with 256 KiB of dmem, where every operand sits above 64 KiB (TU_WIN_BASE). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +17,12 @@
 
 #define WIN 12288u          /* dmem window the tests compare */
 #define MAXW 4096u
+#ifndef TU_WIN_BASE
+#define TU_WIN_BASE 0u      /* dmem offset of that window */
+#endif
+#define WB TU_WIN_BASE
 
-static uint8_t model[65536];
+static uint8_t model[TU_OFF_MASK + 1u];
 static uint8_t hw[WIN];
 static uint32_t cin[MAXW], cout_m[MAXW];
 
@@ -42,16 +48,17 @@ static void fill_window(pe_tb *t, uint32_t seed) {
   uint32_t s = seed;
   for (uint32_t i = 0; i < WIN; i++) {
     s = s * 1103515245u + 12345u;
-    model[i] = (uint8_t)(s >> 16);
+    model[WB + i] = (uint8_t)(s >> 16);
   }
-  assert_int_equal(tb_write_bytes(t, PE_DMEM_BASE, model, WIN), 0);
+  assert_int_equal(tb_write_bytes(t, PE_DMEM_BASE + WB, model + WB, WIN), 0);
 }
 
 static void compare_window(pe_tb *t, int ncase) {
-  assert_int_equal(tb_read_bytes(t, PE_DMEM_BASE, hw, WIN), 0);
+  assert_int_equal(tb_read_bytes(t, PE_DMEM_BASE + WB, hw, WIN), 0);
   for (uint32_t i = 0; i < WIN; i++) {
-    if (hw[i] != model[i]) {
-      print_error("case %d: dmem[0x%04x] = 0x%02x, model 0x%02x\n", ncase, i, hw[i], model[i]);
+    if (hw[i] != model[WB + i]) {
+      print_error("case %d: dmem[0x%05x] = 0x%02x, model 0x%02x\n", ncase, WB + i, hw[i],
+                  model[WB + i]);
       fail();
     }
   }
@@ -80,7 +87,7 @@ static void run_case(pe_tb *t, tu_desc *d, int ncase, int host_traffic) {
   tu_start(t);
   if (host_traffic) {  /* host writes into the same banks while the unit streams */
     uint32_t w[64];
-    uint32_t at = 8192u + 4u * urand(t, 512);
+    uint32_t at = WB + 8192u + 4u * urand(t, 512);
     for (int i = 0; i < 64; i++) w[i] = tb_rand(t);
     assert_int_equal(tb_write(t, PE_DMEM_BASE + at, w, 64), 0);
     for (int i = 0; i < 64; i++) memcpy(model + at + 4 * i, &w[i], 4);
@@ -112,12 +119,12 @@ static void random_desc(pe_tb *t, tu_desc *d, int allow_color) {
   memset(d, 0, sizeof *d);
   d->rows = 1 + urand(t, 4);
   d->len = len;
-  d->a = 8 * urand(t, 32);
+  d->a = WB + 8 * urand(t, 32);
   d->as = rbr + 8 * urand(t, 4);
-  d->b = 2048 + 8 * urand(t, 32);
+  d->b = WB + 2048 + 8 * urand(t, 32);
   d->bs = urand(t, 3) == 0 ? 0 : rbr + 8 * urand(t, 4);
-  if (op == TU_DOT) { d->d = 4096 + 4 * urand(t, 64); d->ds = 4 + 4 * urand(t, 8); }
-  else { d->d = 4096 + 8 * urand(t, 32); d->ds = rbr + 8 * urand(t, 4); }
+  if (op == TU_DOT) { d->d = WB + 4096 + 4 * urand(t, 64); d->ds = 4 + 4 * urand(t, 8); }
+  else { d->d = WB + 4096 + 8 * urand(t, 32); d->ds = rbr + 8 * urand(t, 4); }
   d->shift = urand(t, 48);
   d->scalar = tb_rand(t);
   d->acc = tb_rand(t);
@@ -162,7 +169,7 @@ static void test_bind_and_queues(void **state) {
   tu_desc d;
   memset(&d, 0, sizeof d);
   d.cfg = tu_cfg(TU_ADD, 1, TU_DST_COLOR, 0, 0, 6, 11);
-  d.b = 2048; d.bs = 64; d.len = 16; d.rows = 2; d.d = 4096;
+  d.b = WB + 2048; d.bs = 64; d.len = 16; d.rows = 2; d.d = WB + 4096;
   tu_program(t, &d);
   t->ci_n = t->ci_head = 0;
   t->co_n = 0;
@@ -212,7 +219,7 @@ static void test_long_dot(void **state) {
   tu_desc d;
   memset(&d, 0, sizeof d);
   d.cfg = tu_cfg(TU_DOT, 0, TU_DST_ACC, 0, 0, 0, 0);
-  d.a = 0; d.b = 4096 + 8; d.len = 4096; d.rows = 1;
+  d.a = WB; d.b = WB + 4096 + 8; d.len = 4096; d.rows = 1;
   tu_program(t, &d);
   assert_int_equal(tb_wr32(t, PE_CNT_CLEAR, 0), 0);
   tu_desc md = d;

@@ -163,6 +163,11 @@ static void test_device_errors(void **st)
     assert_int_equal(wl_device_open("sim:3x5", &d, &e), WL_ERR_UNSUPPORTED);
     assert_non_null(strstr(e.msg, "make sim MESH=3x5"));
     assert_int_equal(wl_device_open("sim:0x1", &d, &e), WL_ERR_ARG);
+    assert_int_equal(wl_device_open("sim:3x5:256k", &d, &e), WL_ERR_UNSUPPORTED);
+    assert_non_null(strstr(e.msg, "make sim MESH=3x5 DMEM_KIB=256"));
+    assert_int_equal(wl_device_open("sim:2x2:256", &d, &e), WL_ERR_ARG);  /* no unit */
+    assert_int_equal(wl_device_open("sim:2x2:k", &d, &e), WL_ERR_ARG);
+    assert_int_equal(wl_device_open("sim:2x2:256k:", &d, &e), WL_ERR_ARG);
     assert_int_equal(wl_device_open("usb", &d, &e), WL_ERR_UNSUPPORTED);
     assert_int_equal(wl_device_open("ref:x", &d, &e), WL_ERR_ARG);
     assert_int_equal(wl_device_open("ref", &d, &e), WL_OK);

@@ -1,8 +1,10 @@
 /* The whole stack: driver -> protocol -> Verilated tile -> PE memories. Random data
  * written with single-PE, rectangle and broadcast writes reads back bit-exact; link
  * faults are recovered with nothing lost or duplicated; firmware on every PE computes
- * and exchanges results over colors. Mesh sizes: WL_TILE_MESHES (default "2x2 4x4";
- * `make test-long` adds 8x8); seeds print and WL_SEED reproduces a run. */
+ * and exchanges results over colors. Mesh sizes: WL_TILE_MESHES (default
+ * "2x2 2x2:256k 4x4", mesh[:dmem KiB per PE]; `make test-long` adds 8x8); seeds print
+ * and WL_SEED reproduces a run. A 2x2 tile with 256 KiB of dmem per PE also gets its
+ * high addresses and its tensor unit (operands above 64 KiB) checked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,7 +190,7 @@ static void run_mesh(const char *mesh, int faults)
 static const char *meshes(void)
 {
     const char *s = getenv("WL_TILE_MESHES");
-    return s ? s : "2x2 4x4";
+    return s ? s : "2x2 2x2:256k 4x4";
 }
 
 /* A firmware image from build/firmware, zero-padded to whole words. */
@@ -216,7 +218,10 @@ static void run_firmware(const char *mesh)
     snprintf(uri, sizeof uri, "sim:%s", mesh);
     wl_device *d;
     wl_error e;
-    assert_int_equal(wl_device_open(uri, &d, &e), WL_OK);
+    int rc = wl_device_open(uri, &d, &e);
+    if (rc)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, WL_OK);
     wl_link *l = wl_device_link(d);
     wl_tile_info info;
     assert_int_equal(wl_tile_get_info(l, &info, &e), WL_OK);
@@ -251,6 +256,7 @@ static void run_firmware(const char *mesh)
         }
     uint32_t zero[4] = {0};
     assert_int_equal(wl_tile_write(l, all, WL_PE_DMEM_BASE + 0x8100, zero, 4, &e), WL_OK);
+    uint32_t dmem_top = WL_PE_DMEM_BASE + (uint32_t)info.dmem_bytes;
     assert_int_equal(wl_tile_start(l, all, &e), WL_OK);
     int32_t dots[64];
     for (int pe = 0; pe < R * C; pe++) {
@@ -262,18 +268,21 @@ static void run_firmware(const char *mesh)
     }
     for (int pe = 0; pe < R * C; pe++) {
         int x = pe % C, y = pe / C;
-        uint32_t out[4] = {0};
+        uint32_t out[6] = {0};
         for (int tries = 0; tries < 200 && out[0] != 0x600DF00Du; tries++)
-            assert_int_equal(wl_tile_read(l, x, y, WL_PE_DMEM_BASE + 0x8100, out, 4, &e), WL_OK);
+            assert_int_equal(wl_tile_read(l, x, y, WL_PE_DMEM_BASE + 0x8100, out, 6, &e), WL_OK);
         if (out[0] != 0x600DF00Du)
             print_error("PE (%d,%d) did not finish\n", x, y);
         assert_int_equal(out[0], 0x600DF00Du);
         assert_int_equal((int32_t)out[1], dots[pe]);
         assert_int_equal((int32_t)out[2], x > 0 ? dots[pe - 1] : 0);
         assert_int_equal(out[3], (uint32_t)(x | y << 8));
+        assert_int_equal(out[4], (uint32_t)info.dmem_bytes); /* MMIO DMEM_BYTES */
+        assert_true(out[5] <= dmem_top && out[5] > dmem_top - 256); /* sp near the top */
     }
-    print_message("# %s: firmware on %d PEs: dot products and color exchange checked\n", mesh,
-                  R * C);
+    print_message("# %s: firmware on %d PEs: dot products and color exchange checked "
+                  "(%d KiB dmem, stack at its top)\n",
+                  mesh, R * C, info.dmem_bytes / 1024);
     free(imem);
     free(dmem);
     wl_device_close(d);
@@ -296,6 +305,127 @@ static void test_memories(void **st)
     snprintf(list, sizeof list, "%s", meshes());
     for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
         run_mesh(tok, 0);
+}
+
+/* Tensor unit of PE (x, y), programmed by the host over the link: registers at MMIO
+ * + 0x80 (docs/PE.md), A/B/D as dmem offsets. Waits for STATUS.done. */
+static void tu_run(wl_link *l, int x, int y, const uint32_t regs[13])
+{
+    wl_error e;
+    wl_rect one = {x, y, x, y};
+    uint32_t cmd = 1, st = 0;
+    assert_int_equal(wl_tile_write(l, one, WL_PE_MMIO_BASE + 0x80, regs, 13, &e), WL_OK);
+    assert_int_equal(wl_tile_write(l, one, WL_PE_MMIO_BASE + 0x84, &cmd, 1, &e), WL_OK);
+    for (int tries = 0; tries < 100 && (st & 3u) != 2u; tries++)
+        assert_int_equal(wl_tile_read(l, x, y, WL_PE_MMIO_BASE + 0x84, &st, 1, &e), WL_OK);
+    assert_int_equal(st & 3u, 2u);
+}
+
+/* 2x2 with 256 KiB of dmem per PE: INFO reports it; data at the very top, across the
+ * old 64 KiB limit and at the old MMIO address reads back per PE; addresses past the
+ * end read 0; the tensor unit works on operands above 64 KiB (DOT to SRAM and ACC,
+ * MOVE), on every PE. (Firmware on this tile: test_firmware.) */
+static void test_big_dmem(void **st)
+{
+    (void)st;
+    wl_device *d;
+    wl_error e;
+    int rc = wl_device_open("sim:2x2:256k", &d, &e);
+    if (rc)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, WL_OK);
+    wl_link *l = wl_device_link(d);
+    wl_tile_info info;
+    assert_int_equal(wl_tile_get_info(l, &info, &e), WL_OK);
+    assert_int_equal(info.rows, 2);
+    assert_int_equal(info.cols, 2);
+    assert_int_equal(info.dmem_bytes, 256 * 1024);
+    wl_device_info di;
+    assert_int_equal(wl_device_info_get(d, &di, &e), WL_OK);
+    assert_int_equal(di.sram_bytes_per_pe, 256 * 1024);
+
+    enum { N = 256 };
+    /* the top; across 64 KiB, which holds 0x20000 (the old MMIO base); across 128 KiB */
+    static const uint32_t offs[] = {256 * 1024 - 4 * N, 0x10000 - 2 * N, 0x20000 - 2 * N, 0x2F000};
+    static uint32_t want[4][4][N];
+    uint32_t back[N];
+    for (int pe = 0; pe < 4; pe++)
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < N; i++)
+                want[pe][k][i] = rnd();
+            wl_rect one = {pe % 2, pe / 2, pe % 2, pe / 2};
+            assert_int_equal(wl_tile_write(l, one, WL_PE_DMEM_BASE + offs[k], want[pe][k], N, &e),
+                             WL_OK);
+        }
+    uint32_t ones[4] = {~0u, ~0u, ~0u, ~0u};
+    assert_int_equal(wl_tile_write(l, (wl_rect){0, 0, 1, 1}, WL_PE_DMEM_BASE + 256 * 1024, ones, 4,
+                                   &e),
+                     WL_OK);
+    for (int pe = 0; pe < 4; pe++) {
+        for (int k = 0; k < 4; k++) {
+            assert_int_equal(
+                wl_tile_read(l, pe % 2, pe / 2, WL_PE_DMEM_BASE + offs[k], back, N, &e), WL_OK);
+            assert_memory_equal(back, want[pe][k], sizeof back);
+        }
+        uint32_t past[4] = {1, 1, 1, 1}; /* past the end of dmem: unmapped, reads 0 */
+        assert_int_equal(
+            wl_tile_read(l, pe % 2, pe / 2, WL_PE_DMEM_BASE + 256 * 1024, past, 4, &e), WL_OK);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(past[i], 0);
+    }
+
+    /* Tensor unit above 64 KiB: A = 4 rows of 256 int8 at 0x30000 (stride 256),
+     * B = one vector at 0x2F008 (reused: BS = 0); DOT to SRAM at 0x3FF00 (DS = 4), DOT
+     * of row 0 to ACC, then MOVE of 1000 bytes from 0x12000 to 0x3E000. */
+    enum { LEN = 256, ROWS = 4, MOVE = 1000 };
+    static int8_t a[ROWS][LEN], b[LEN];
+    static uint8_t mv[1024];
+    for (int pe = 0; pe < 4; pe++) {
+        int x = pe % 2, y = pe / 2;
+        wl_rect one = {x, y, x, y};
+        for (int r = 0; r < ROWS; r++)
+            for (int i = 0; i < LEN; i++)
+                a[r][i] = (int8_t)rnd();
+        for (int i = 0; i < LEN; i++)
+            b[i] = (int8_t)rnd();
+        for (int i = 0; i < 1024; i++)
+            mv[i] = (uint8_t)rnd();
+        assert_int_equal(
+            wl_tile_write(l, one, WL_PE_DMEM_BASE + 0x30000, (uint32_t *)a, sizeof a / 4, &e),
+            WL_OK);
+        assert_int_equal(
+            wl_tile_write(l, one, WL_PE_DMEM_BASE + 0x2F008, (uint32_t *)b, sizeof b / 4, &e),
+            WL_OK);
+        assert_int_equal(
+            wl_tile_write(l, one, WL_PE_DMEM_BASE + 0x12000, (uint32_t *)mv, sizeof mv / 4, &e),
+            WL_OK);
+        int32_t dots[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            dots[r] = 0;
+            for (int i = 0; i < LEN; i++)
+                dots[r] += a[r][i] * b[i];
+        }
+        /* CFG, CMD, A, AS, B, BS, D, DS, LEN, ROWS, SHIFT, SCALAR, ACC */
+        uint32_t dot_sram[13] = {0, 0, 0x30000, LEN, 0x2F008, 0, 0x3FF00, 4, LEN, ROWS, 0, 0, 0};
+        tu_run(l, x, y, dot_sram);
+        uint32_t got[ROWS];
+        assert_int_equal(wl_tile_read(l, x, y, WL_PE_DMEM_BASE + 0x3FF00, got, ROWS, &e), WL_OK);
+        for (int r = 0; r < ROWS; r++)
+            assert_int_equal((int32_t)got[r], dots[r]);
+        uint32_t dot_acc[13] = {1u << 5, 0, 0x30000, LEN, 0x2F008, 0, 0, 0, LEN, 1, 0, 0, 0};
+        tu_run(l, x, y, dot_acc);
+        uint32_t acc = 0;
+        assert_int_equal(wl_tile_read(l, x, y, WL_PE_MMIO_BASE + 0xB0, &acc, 1, &e), WL_OK);
+        assert_int_equal((int32_t)acc, dots[0]);
+        uint32_t move[13] = {4, 0, 0x12000, 0, 0, 0, 0x3E000, 0, MOVE, 1, 0, 0, 0};
+        tu_run(l, x, y, move);
+        uint32_t mback[1024 / 4];
+        assert_int_equal(
+            wl_tile_read(l, x, y, WL_PE_DMEM_BASE + 0x3E000, mback, 1024 / 4, &e), WL_OK);
+        assert_memory_equal(mback, mv, MOVE);
+    }
+    print_message("# 2x2:256k: high dmem and the tensor unit above 64 KiB checked on 4 PEs\n");
+    wl_device_close(d);
 }
 
 static void test_faults(void **st)
@@ -339,6 +469,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_memories),
+        cmocka_unit_test(test_big_dmem),
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_firmware),
     };

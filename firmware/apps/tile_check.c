@@ -2,7 +2,8 @@
  * with a vector made from the PE's coordinates, then a neighbour exchange over
  * color 1 (each PE sends its result east; a PE with a west neighbour receives it).
  * The host (tests/test_tile.c) programs the route tables, writes IN, starts the PEs
- * and checks OUT. */
+ * and checks OUT, which also reports the PE's dmem size and the stack pointer (crt0
+ * starts it at the top of the real dmem). */
 #include <stdint.h>
 
 #include "wl_pe.h"
@@ -24,6 +25,10 @@ int main(void)
     TC_OUT[1] = (uint32_t)dot;
     TC_OUT[2] = from_west;
     TC_OUT[3] = x | y << 8;
+    TC_OUT[4] = wl_dmem_bytes();
+    uint32_t sp;
+    __asm__ volatile("mv %0, sp" : "=r"(sp));
+    TC_OUT[5] = sp;
     TC_OUT[0] = TC_MAGIC;
     return 0;
 }

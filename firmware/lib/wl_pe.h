@@ -7,7 +7,7 @@
 
 #define WL_IMEM_BASE 0x00000000u
 #define WL_DMEM_BASE 0x00010000u
-#define WL_MMIO_BASE 0x00020000u
+#define WL_MMIO_BASE 0x01000000u
 
 #define WL_REG(off) (*(volatile uint32_t *)(uintptr_t)(WL_MMIO_BASE + (off)))
 
@@ -23,6 +23,7 @@
 #define WL_CNT_TU_BEAT 0x020u
 #define WL_CNT_TU_MACS 0x024u
 #define WL_CNT_CLEAR   0x028u
+#define WL_DMEM_BYTES  0x02Cu  /* read-only: this PE's dmem size in bytes */
 #define WL_FAB_STATUS  0x030u
 #define WL_RX_DATA     0x034u  /* read pops; blocks while empty */
 #define WL_REQ_TX      0x03Cu  /* request-network flit, not last */
@@ -64,6 +65,10 @@ static inline unsigned wl_y(void) {
   uint32_t v; __asm__ volatile("csrr %0, 0xFC0" : "=r"(v)); return (v >> 16) & 63u;
 }
 static inline void wl_wfi(void) { __asm__ volatile("wfi"); }
+
+/* dmem size of the PE this runs on (the build's DmemBytes); crt0 puts the stack
+ * at its top, WL_DMEM_BASE + wl_dmem_bytes(). */
+static inline uint32_t wl_dmem_bytes(void) { return WL_REG(WL_DMEM_BYTES); }
 
 /* ---------------------------------------------------------------- mailbox */
 static inline void wl_mbox_put(uint32_t v) { WL_REG(WL_MBOX_OUT) = v; }
@@ -111,7 +116,7 @@ enum { WL_TU_DST_SRAM = 0, WL_TU_DST_ACC = 1, WL_TU_DST_COLOR = 2 };
 
 typedef struct {
   uint32_t cfg;
-  uint32_t a, as, b, bs, d, ds;  /* dmem addresses (bits 15:0 used) and row strides */
+  uint32_t a, as, b, bs, d, ds;  /* dmem offsets (wl_off) and row strides, in bytes */
   uint32_t len, rows, shift, scalar;
 } wl_tu_desc;
 
@@ -145,11 +150,15 @@ static inline int32_t wl_tu_acc(void) { return (int32_t)WL_TU_REG(WL_TU_R_ACC); 
 static inline void wl_tu_set_acc(int32_t v) { WL_TU_REG(WL_TU_R_ACC) = (uint32_t)v; }
 
 static inline uint32_t wl_addr(const volatile void *p) { return (uint32_t)(uintptr_t)p; }
+/* The tensor unit's A/B/D registers take dmem offsets: address - WL_DMEM_BASE.
+ * (On PEs with at most 64 KiB dmem only bits 15:0 are kept, so a plain dmem
+ * address works there too; bigger PEs need the offset.) */
+static inline uint32_t wl_off(const volatile void *p) { return wl_addr(p) - WL_DMEM_BASE; }
 
 /* int8 dot product of two Lanes-aligned vectors in dmem, into the accumulator. */
 static inline int32_t wl_tu_dot(const int8_t *a, const int8_t *b, uint32_t n) {
   wl_tu_desc d = { WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_ACC, 0, 0, 0, 0),
-                   wl_addr(a), 0, wl_addr(b), 0, 0, 0, n, 1, 0, 0 };
+                   wl_off(a), 0, wl_off(b), 0, 0, 0, n, 1, 0, 0 };
   wl_tu_start(&d);
   wl_tu_wait();
   return wl_tu_acc();
@@ -159,7 +168,7 @@ static inline int32_t wl_tu_dot(const int8_t *a, const int8_t *b, uint32_t n) {
 static inline void wl_tu_gemv(int32_t *y, const int8_t *w, const int8_t *x, uint32_t n,
                               uint32_t rows) {
   wl_tu_desc d = { WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
-                   wl_addr(w), n, wl_addr(x), 0, wl_addr(y), 4, n, rows, 0, 0 };
+                   wl_off(w), n, wl_off(x), 0, wl_off(y), 4, n, rows, 0, 0 };
   wl_tu_start(&d);
 }
 
