@@ -1,33 +1,16 @@
 #include "wls_fixed.h"
 
-int64_t wls_rshift(int64_t v, int s)
-{
-    if (s <= 0)
-        return v;
-    if (s >= 63)
-        return 0;
-    uint64_t half = (uint64_t)1 << (s - 1);
-    if (v >= 0)
-        return (int64_t)(((uint64_t)v + half) >> s);
-    return -(int64_t)(((uint64_t)(-(v + 1)) + 1 + half) >> s);
-}
-
 int64_t wls_div_round(int64_t a, int64_t b)
 {
     int neg = (a < 0) != (b < 0);
     uint64_t ua = a < 0 ? (uint64_t)(-(a + 1)) + 1 : (uint64_t)a;
     uint64_t ub = b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b;
-    uint64_t q = (ua + ub / 2) / ub;
+    /* The PE cores divide 32-bit numbers in hardware; 64-bit division is a long
+     * library routine. Same quotient either way. */
+    uint64_t q = (ua >> 32) == 0 && (ub >> 32) == 0 && ua + ub / 2 <= UINT32_MAX
+                     ? (uint32_t)(ua + ub / 2) / (uint32_t)ub
+                     : (ua + ub / 2) / ub;
     return neg ? -(int64_t)q : (int64_t)q;
-}
-
-int32_t wls_sat32(int64_t v)
-{
-    if (v > INT32_MAX)
-        return INT32_MAX;
-    if (v < INT32_MIN)
-        return INT32_MIN;
-    return (int32_t)v;
 }
 
 uint32_t wls_isqrt64(uint64_t v)

@@ -14,12 +14,26 @@ typedef struct {
     int32_t e;
 } wls_xf;
 
-/* v / 2^s rounded half away from zero (s >= 0). */
-int64_t wls_rshift(int64_t v, int s);
+/* v / 2^s rounded half away from zero (s >= 0). Inline: the hot loops of the
+ * spec call it per element. */
+static inline int64_t wls_rshift(int64_t v, int s)
+{
+    if (s <= 0)
+        return v;
+    if (s >= 63)
+        return 0;
+    uint64_t half = (uint64_t)1 << (s - 1);
+    if (v >= 0)
+        return (int64_t)(((uint64_t)v + half) >> s);
+    return -(int64_t)(((uint64_t)(-(v + 1)) + 1 + half) >> s);
+}
 /* a / b rounded half away from zero (b != 0). */
 int64_t wls_div_round(int64_t a, int64_t b);
 /* Saturates to the int32 range. */
-int32_t wls_sat32(int64_t v);
+static inline int32_t wls_sat32(int64_t v)
+{
+    return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
+}
 /* floor(sqrt(v)). */
 uint32_t wls_isqrt64(uint64_t v);
 
