@@ -170,6 +170,10 @@ static void check_decode(const char *uri, const wl_model *m, const int *prompt, 
     print_message("# %s: %d tokens equal to ref (prompt %d); %.0f cycles/token, TTFT %.0f, "
                   "MAC utilization %.4f\n",
                   uri, nb, n_prompt, sb.cycles_per_token, sb.ttft_cycles, sb.mac_utilization);
+    print_message("#   root cycles: matvec %.0f, quantize %.0f, rope+kv %.0f, attention %.0f, "
+                  "attention out %.0f, swiglu %.0f, other %.0f, fabric wait %.0f\n",
+                  sb.root_matvec, sb.root_quantize, sb.root_rope_kv, sb.root_attention,
+                  sb.root_att_out, sb.root_swiglu, sb.root_vector, sb.root_comm);
     free(ta);
     free(tb);
     wl_device_close(ref);
