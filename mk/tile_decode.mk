@@ -29,3 +29,13 @@ test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4
 	WL_TILE_DECODE_MESHES=4x4 WL_TILE_DECODE_SHIPPED=8 WL_TILE_DECODE_SHARED=8 \
 	  $(BUILD)/tests/test_tile_decode
 test-long: test-tile-decode-long
+
+# bench.json section "decode": a few positions on 2x2 (256 KiB per PE), 4x4 and 8x8.
+BENCH_DECODE_STEPS ?= 4
+$(BUILD)/bench/decode.json: $(WAFERLET) $(DEC_FW) $(DEF_MODEL) $(BUILD)/sim/libwlsim_4x4.so \
+                            $(BUILD)/sim/libwlsim_8x8.so
+	@$(MAKE) -s sim MESH=2x2 DMEM_KIB=256 >/dev/null
+	@mkdir -p $(dir $@)
+	tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) sim:2x2:256k sim:4x4 sim:8x8
+.PHONY: $(BUILD)/bench/decode.json
+BENCH_PARTS += $(BUILD)/bench/decode.json
