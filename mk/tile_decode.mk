@@ -39,3 +39,4 @@ $(BUILD)/bench/decode.json: $(WAFERLET) $(DEC_FW) $(DEF_MODEL) $(BUILD)/sim/libw
 	tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) sim:2x2:256k sim:4x4 sim:8x8
 .PHONY: $(BUILD)/bench/decode.json
 BENCH_PARTS += $(BUILD)/bench/decode.json
+$(BUILD)/tests/test_cli: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so

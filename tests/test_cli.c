@@ -35,8 +35,8 @@ static char out[1 << 16], err[1 << 12];
 static void test_help(void **st)
 {
     (void)st;
-    const char *cmds[] = {"decode", "eval", "tokenize", "info", "bench"};
-    for (size_t i = 0; i < 5; i++) {
+    const char *cmds[] = {"decode", "eval", "tokenize", "info", "bench", "plan"};
+    for (size_t i = 0; i < 6; i++) {
         char a[64];
         snprintf(a, sizeof a, "%s --help", cmds[i]);
         assert_int_equal(run(a, out, sizeof out, err, sizeof err), 0);
@@ -134,6 +134,31 @@ static void test_eval_and_tokenize(void **st)
     assert_int_equal(strncmp(out, "[1,", 3), 0);
 }
 
+/* Placement on simulated tiles: the shipped model fits 4x4, not 2x2 (with the bytes and
+ * the smallest mesh named), and host devices have no plan. */
+static void test_plan(void **st)
+{
+    (void)st;
+    assert_int_equal(run("plan -d sim:4x4 --json", out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "\"fits\":true"));
+    assert_non_null(strstr(out, "\"mesh\":\"4x4\""));
+    int pes = 0;
+    for (const char *p = out; (p = strstr(p, "\"weight_bytes\"")); p++)
+        pes++;
+    assert_int_equal(pes, 16);
+    assert_int_equal(run("plan -d sim:4x4", out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "fits"));
+    assert_non_null(strstr(out, "(3,3)"));
+    assert_int_equal(run("plan -d sim:2x2", out, sizeof out, err, sizeof err), 1);
+    assert_true(one_line(err));
+    assert_non_null(strstr(err, "bytes of PE memory"));
+    assert_non_null(strstr(err, "smallest mesh that holds it is 4x4"));
+    assert_non_null(strstr(out, "DOES NOT FIT"));
+    assert_int_equal(run("plan -d ref", out, sizeof out, err, sizeof err), 1);
+    assert_true(one_line(err));
+    assert_non_null(strstr(err, "placement plans are for tiles"));
+}
+
 static void test_info(void **st)
 {
     (void)st;
@@ -150,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_help),        cmocka_unit_test(test_errors_are_one_line),
         cmocka_unit_test(test_decode_json), cmocka_unit_test(test_decode_seeded_and_streamed),
         cmocka_unit_test(test_eval_and_tokenize), cmocka_unit_test(test_info),
+        cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests_name("waferlet CLI", tests, NULL, NULL);
 }
