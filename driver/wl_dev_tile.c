@@ -12,6 +12,7 @@
 
 #include "wl_device_impl.h"
 #include "wl_frame.h"
+#include "wl_perf.h"
 #include "wl_plan.h"
 #include "wl_quantize.h"
 #include "wl_tile.h"
@@ -446,8 +447,18 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
         }
         int forwards = job->n_prompt - 1 + (int)j.n_out;
         double macs = 0;
-        for (int pos = 0; pos < forwards; pos++)
-            macs += useful_macs(&d->q.spec, pos, pos + 1 >= job->n_prompt);
+        wl_perf_costs costs = wl_perf_default_costs();
+        for (int pos = 0; pos < forwards; pos++) {
+            int cls = pos + 1 >= job->n_prompt;
+            wl_perf_terms t;
+            macs += useful_macs(&d->q.spec, pos, cls);
+            wl_perf_predict(&d->plan, &d->q.spec, &costs, pos, cls, &t);
+            stats->model_cycles_per_token += t.total / forwards;
+            stats->model_matvec += t.matvec / forwards;
+            stats->model_vector += t.vector / forwards;
+            stats->model_attention += t.attention / forwards;
+            stats->model_fabric += t.fabric / forwards;
+        }
         stats->has_cycles = 1;
         stats->ttft_cycles = j.n_out ? out[0].cycle : 0;
         stats->cycles_per_token = forwards ? (double)j.cycles / forwards : 0;

@@ -50,6 +50,9 @@ typedef struct {
      * as norms and quantization, attention, waiting on the fabric). */
     double root_matvec, root_vector, root_attention, root_comm;
     double root_quantize, root_rope_kv, root_att_out, root_swiglu;
+    /* Tile devices: the analytic model's cycles per position for the same job
+     * (docs/PERFORMANCE.md), in all and by term. */
+    double model_cycles_per_token, model_matvec, model_vector, model_attention, model_fabric;
 } wl_decode_stats;
 
 /* Progress of a long operation: `done` of `total` units of `what`. */

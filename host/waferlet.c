@@ -681,6 +681,12 @@ static int cmd_bench(int argc, char **argv)
                        "\"other_vector\":%.0f,\"fabric_wait\":%.0f}",
                        st.root_matvec, st.root_quantize, st.root_rope_kv, st.root_attention,
                        st.root_att_out, st.root_swiglu, st.root_vector, st.root_comm);
+            if (st.has_cycles)
+                printf(",\"model\":{\"cycles_per_token\":%.0f,\"ratio_to_measured\":%.4f,"
+                       "\"matvec\":%.0f,\"vector\":%.0f,\"attention\":%.0f,\"fabric\":%.0f}",
+                       st.model_cycles_per_token,
+                       st.cycles_per_token > 0 ? st.model_cycles_per_token / st.cycles_per_token : 0,
+                       st.model_matvec, st.model_vector, st.model_attention, st.model_fabric);
             printf(",\"tokens_out\":[");
             for (int i = 0; i < n_out; i++)
                 printf("%s%d", i ? "," : "", out[i]);
@@ -688,10 +694,11 @@ static int cmd_bench(int argc, char **argv)
         } else {
             printf("%s: %d tokens in %.3f s, %.1f tok/s\n", o.device, n_out, st.wall_seconds, tps);
             if (st.has_cycles)
-                printf("  %.0f cycles/token, TTFT %.0f cycles, MAC utilization %.2f%%, "
-                       "projected %.0f tok/s at %.0f MHz\n",
-                       st.cycles_per_token, st.ttft_cycles, 100.0 * st.mac_utilization,
-                       PROJECTED_CLOCK_HZ / st.cycles_per_token, PROJECTED_CLOCK_HZ / 1e6);
+                printf("  %.0f cycles/token (analytic model %.0f), TTFT %.0f cycles, MAC "
+                       "utilization %.2f%%, projected %.0f tok/s at %.0f MHz\n",
+                       st.cycles_per_token, st.model_cycles_per_token, st.ttft_cycles,
+                       100.0 * st.mac_utilization, PROJECTED_CLOCK_HZ / st.cycles_per_token,
+                       PROJECTED_CLOCK_HZ / 1e6);
         }
     }
     free(out);

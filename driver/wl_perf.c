@@ -1,0 +1,128 @@
+/* The analytic cycle model: one term per kind of work, each built from the plan's
+ * row split and per-operation costs (docs/PERFORMANCE.md derives every term). */
+#include "wl_perf.h"
+
+wl_perf_costs wl_perf_default_costs(void)
+{
+    /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
+    wl_perf_costs c = {0};
+    c.mac = 10.0;
+    c.row = 250.0;
+    c.group = 20.0;
+    c.swiglu = 500.0;
+    c.quant_elem = 60.0;
+    c.quant_group = 400.0;
+    c.quant_fixed = 1500.0;
+    c.rms_elem = 30.0;
+    c.rms_fixed = 2500.0;
+    c.rope_pair = 80.0;
+    c.kv_elem = 100.0;
+    c.att_pos = 600.0;
+    c.att_out_elem = 250.0;
+    c.att_out_head = 600.0;
+    c.residual_elem = 8.0;
+    c.word_send = 4.0;
+    c.word_recv = 4.0;
+    c.combine_word = 8.0;
+    c.hop = 2.0;
+    c.sync = 60.0;
+    return c;
+}
+
+static double dmax(double a, double b) { return a > b ? a : b; }
+static int groups4(int n) { return (n + 3) / 4; }
+
+static const wld_mat *mat_of(const wl_plan *pl, int p, int i)
+{
+    return &pl->mats[(size_t)p * (size_t)pl->n_mats + (size_t)i];
+}
+
+/* Core cycles to multiply n rows of `cols` columns. */
+static double rows_cost(const wl_perf_costs *c, double n, int cols)
+{
+    return n * (c->row + c->group * groups4(cols) + c->mac * cols);
+}
+
+/* Words of a broadcast quantized vector of n elements. */
+static int qvec_words(int n) { return (n + 3) / 4 + (groups4(n) + 3) / 4 + 2; }
+
+static double bcast(const wl_plan *pl, const wl_perf_costs *c, int words)
+{
+    if (pl->n_pe == 1)
+        return 0;
+    return words * dmax(c->word_send, c->word_recv) +
+           (pl->cols - 1 + pl->rows - 1) * c->hop;
+}
+
+/* Every PE sends its rows of matrix i to the root: the root's input port takes one
+ * flit per cycle (data plus a 2-flit header and a 3-flit flag packet per PE). */
+static double gather(const wl_plan *pl, const wl_perf_costs *c, int i)
+{
+    if (pl->n_pe == 1)
+        return 0;
+    double flits = 0, send = 0;
+    for (int p = 1; p < pl->n_pe; p++) {
+        double n = mat_of(pl, p, i)->n;
+        flits += n + 5;
+        send = dmax(send, (n + 5) * c->word_send);
+    }
+    return c->sync + dmax(flits, send) + (pl->cols - 1 + pl->rows - 1) * c->hop;
+}
+
+/* A reduction chain: west along each row, then north along column 0. */
+static double reduce(const wl_plan *pl, const wl_perf_costs *c, int words)
+{
+    int depth = pl->cols - 1 + pl->rows - 1;
+    return depth * (words * (c->word_send + c->combine_word) + c->sync + c->hop);
+}
+
+static double quant(const wl_perf_costs *c, int n)
+{
+    return c->quant_fixed + c->quant_elem * n + c->quant_group * groups4(n);
+}
+
+void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int pos,
+                     int classifier, wl_perf_terms *out)
+{
+    int dim = m->dim, hidden = m->hidden_dim, nh = m->n_heads, nkv = m->n_kv_heads;
+    int hs = dim / nh, kv = nkv * hs, L = m->n_layers, P = pl->n_pe;
+    double rms = c->rms_fixed + c->rms_elem * dim;
+
+    /* Matrix rows: each phase lasts as long as its slowest PE. */
+    double qkv = 0, o = 0, ffn13 = 0, ffn2 = 0, cls = 0;
+    for (int p = 0; p < P; p++) {
+        double nq = mat_of(pl, p, WLD_WQ)->n, nk = mat_of(pl, p, WLD_WK)->n;
+        double nv = mat_of(pl, p, WLD_WV)->n, no = mat_of(pl, p, WLD_WO)->n;
+        double n1 = mat_of(pl, p, WLD_W1)->n, n2 = mat_of(pl, p, WLD_W2)->n;
+        double nc = mat_of(pl, p, L * WLD_PER_LAYER + WLD_CLASSIFIER)->n;
+        qkv = dmax(qkv, rows_cost(c, nq + nk + nv, dim));
+        o = dmax(o, rows_cost(c, no, dim));
+        ffn13 = dmax(ffn13, rows_cost(c, 2 * n1, dim) + n1 * c->swiglu);
+        ffn2 = dmax(ffn2, rows_cost(c, n2, hidden));
+        cls = dmax(cls, rows_cost(c, nc, dim));
+    }
+    out->matvec = L * (qkv + o + ffn13 + ffn2) + (classifier ? cls : 0);
+
+    /* The root's vector work. */
+    double layer_vec = 2 * rms + 3 * quant(c, dim) + quant(c, hidden) +
+                       c->rope_pair * (dim + kv) / 2.0 + c->kv_elem * 2 * kv +
+                       c->att_out_elem * dim + c->att_out_head * nh +
+                       c->residual_elem * 2 * dim;
+    out->vector = L * layer_vec + dim * c->att_out_elem /* embedding row */ +
+                  (classifier ? rms + quant(c, dim) : 0);
+
+    /* Attention: cached positions p, p+P, ... on PE p; the busiest PE sets the pace. */
+    int live = pos / P + 1;
+    out->attention = L * (double)live * nh * c->att_pos;
+
+    /* Fabric: broadcasts, gathers, reduction chains. */
+    int kvp = (kv + 3) & ~3;
+    double layer_fab = 3 * bcast(pl, c, qvec_words(dim)) + bcast(pl, c, qvec_words(hidden)) +
+                       bcast(pl, c, dim + kvp / 2 + 2 * nkv) + bcast(pl, c, nh) +
+                       gather(pl, c, WLD_WQ) + gather(pl, c, WLD_WK) + gather(pl, c, WLD_WV) +
+                       gather(pl, c, WLD_WO) + gather(pl, c, WLD_W1) + gather(pl, c, WLD_W2) +
+                       reduce(pl, c, nh) + reduce(pl, c, 2 * nh * (hs + 1));
+    out->fabric = L * layer_fab + bcast(pl, c, 5) + c->sync + dim * c->word_send +
+                  (classifier ? bcast(pl, c, qvec_words(dim)) + reduce(pl, c, 2) : 0);
+    out->total = out->matvec + out->vector + out->attention + out->fabric;
+}

@@ -1,0 +1,47 @@
+#ifndef WL_PERF_H
+#define WL_PERF_H
+/* The analytic cycle model of decode on the tile (docs/PERFORMANCE.md): predicts the
+ * cycles of one position from the placement plan, the model's shape and per-operation
+ * costs of the PE cores and the fabric. Pure computation. */
+
+#include "wl_plan.h"
+
+/* Per-operation costs in cycles (calibration in docs/PERFORMANCE.md). */
+typedef struct {
+    double mac;          /* one int8 MAC of a matrix row on the core (wls_matvec) */
+    double row;          /* per matrix row: group sums and the row scale */
+    double group;        /* per 4-column group of a row: the group factor */
+    double swiglu;       /* per hidden unit */
+    double quant_elem;   /* quantizing a vector: per element */
+    double quant_group;  /* ... per group of 4 (its factor and reciprocal) */
+    double quant_fixed;  /* ... per vector */
+    double rms_elem, rms_fixed; /* the RMSNorm factor */
+    double rope_pair;    /* one rotated pair */
+    double kv_elem;      /* quantizing one K or V element */
+    double att_pos;      /* one (head, cached position): score, weight, value sum */
+    double att_out_elem, att_out_head; /* the root's head outputs */
+    double residual_elem;
+    double word_send;    /* core cycles per word pushed to the fabric */
+    double word_recv;    /* core cycles per word read from the receive queue */
+    double combine_word; /* reduction: per word folded in */
+    double hop;          /* fabric cycles per router hop */
+    double sync;         /* fixed cost of a gather or a reduction step (flags, polling) */
+} wl_perf_costs;
+
+typedef struct {
+    double matvec;    /* the slowest PE's rows (plus SwiGLU), phase by phase */
+    double vector;    /* the root's serial vector work */
+    double attention; /* the slowest PE's cached positions */
+    double fabric;    /* broadcasts, gathers, reductions */
+    double total;
+} wl_perf_terms;
+
+/* The costs of the current decode firmware. */
+wl_perf_costs wl_perf_default_costs(void);
+
+/* Predicted cycles of one forward at position `pos` (classifier included when
+ * `classifier`). */
+void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int pos,
+                     int classifier, wl_perf_terms *out);
+
+#endif
