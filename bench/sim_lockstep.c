@@ -1,12 +1,13 @@
 /* Lockstep checker for two builds of the simulated tile. Built as a stand-in
- * libwlsim_<R>x<C>.so (sim/wl_sim.h) that loads the two real libraries named by
- * $WL_LOCKSTEP_A and $WL_LOCKSTEP_B and clocks them one cycle at a time on the same
- * host-link inputs. Every cycle it compares what each accepted and what each sent
- * (valid and data); on the first difference it prints the cycle and aborts.
- * The caller sees library A. Used to check that a faster build of the tile is
- * cycle-identical to the old one:
- *   make lockstep   (see mk/bench.mk: runs test_tile's firmware and bench_link) */
-#define _POSIX_C_SOURCE 200809L
+ * libwlsim_<R>x<C>.so (sim/wl_sim.h) that loads the real library of the same name
+ * from each of the directories $WL_LOCKSTEP_A and $WL_LOCKSTEP_B and clocks the two
+ * one cycle at a time on the same host-link inputs. Every cycle it compares what
+ * each accepted and what each sent (valid and data); on the first difference it
+ * prints the cycle and aborts. The caller sees build A. Checks that a faster build
+ * of the tile is cycle-identical at the host link to another one:
+ *   make lockstep LOCKSTEP_B=<dir with libwlsim_2x2.so and libwlsim_4x4.so>
+ * (runs test_tile through it, A = build/sim; see mk/tile.mk). */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +40,16 @@ static void die(const char *what, const char *detail)
 
 static void load_one(impl *m, const char *env)
 {
-    const char *path = getenv(env);
-    if (!path)
-        die("set WL_LOCKSTEP_A and WL_LOCKSTEP_B to the two libraries", NULL);
+    const char *dir = getenv(env);
+    if (!dir)
+        die("set WL_LOCKSTEP_A and WL_LOCKSTEP_B to the two build directories", NULL);
+    Dl_info self;
+    if (!dladdr((void *)load_one, &self) || !self.dli_fname)
+        die("cannot find this library's own name", NULL);
+    const char *name = strrchr(self.dli_fname, '/');
+    name = name ? name + 1 : self.dli_fname;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     m->lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!m->lib)
         die("cannot load", dlerror());
