@@ -13,7 +13,10 @@ export WL_SIM_DIR ?= $(abspath $(BUILD)/sim)
 TRACE ?=
 TILE_RTL := $(sort $(wildcard rtl/wl_*.sv))
 TILE_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -CFLAGS -fPIC
-TILE_VMAKE  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
+# -Os for the per-cycle code (Verilator's own default): the 4x4 model's evaluation is
+# straight-line code larger than the L2 cache, so smaller code runs faster; about 2x
+# over -O2 here (docs/ARCHITECTURE.md, bench/compare_sim.sh).
+TILE_VMAKE  := OPT_FAST=-Os OPT_SLOW=-O1 OPT_GLOBAL=-O2
 TILE_VROOT   = $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 SIM_DIR     := $(BUILD)/sim$(if $(TRACE),-trace)
 
@@ -27,8 +30,8 @@ variant = $(1)$(if $(filter-out 48,$(2)),_d$(2)k)
 
 # $(1) = variant
 define TILE_LIB
-$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL)
-	@mkdir -p $$(@D)
+$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) mk/tile.mk
+	@rm -rf $$(@D) && mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
 	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) -GRows=$(call rows_of,$(1)) \
 	  -GCols=$(call cols_of,$(1)) -GDmemBytes=$(call dmem_of,$(1)) \
@@ -71,6 +74,7 @@ test-tile-8x8: $(BUILD)/tests/test_tile $(BUILD)/sim/libwlsim_8x8.so
 test-long: test-tile-8x8
 
 $(BUILD)/bench/bench_link: $(OBJ)/bench/bench_link.o $(LIBWL)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(LDLIBS_M) -o $@
 
 $(BUILD)/bench/link.json: $(BUILD)/bench/bench_link $(BUILD)/sim/libwlsim_4x4.so
@@ -82,3 +86,22 @@ BENCH_PARTS += $(BUILD)/bench/link.json
 lint: lint-tile
 lint-tile:
 	verilator --lint-only -Wall --top-module wl_tile $(TILE_RTL)
+
+# Cycle-by-cycle check of build/sim against another build of the tile at the host
+# link (bench/sim_lockstep.c), over test_tile and bench_link; for changes meant to
+# make the simulation faster without changing what it does. B is any directory
+# holding libwlsim_2x2.so and libwlsim_4x4.so, e.g. build/sim of another checkout:
+#   make lockstep LOCKSTEP_B=../main/build/sim
+LOCKSTEP_DIR := $(BUILD)/lockstep
+$(LOCKSTEP_DIR)/libwlsim_%.so: bench/sim_lockstep.c sim/wl_sim.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -Isim $< -ldl -o $@
+
+.PHONY: lockstep
+lockstep: $(BUILD)/tests/test_tile $(BUILD)/bench/bench_link $(BUILD)/sim/libwlsim_2x2.so \
+	  $(BUILD)/sim/libwlsim_4x4.so $(LOCKSTEP_DIR)/libwlsim_2x2.so $(LOCKSTEP_DIR)/libwlsim_4x4.so
+	@test -n "$(LOCKSTEP_B)" || { echo "usage: make lockstep LOCKSTEP_B=<dir>"; exit 1; }
+	WL_SIM_DIR=$(abspath $(LOCKSTEP_DIR)) WL_LOCKSTEP_A=$(abspath $(BUILD)/sim) \
+	  WL_LOCKSTEP_B=$(abspath $(LOCKSTEP_B)) $(BUILD)/tests/test_tile
+	WL_SIM_DIR=$(abspath $(LOCKSTEP_DIR)) WL_LOCKSTEP_A=$(abspath $(BUILD)/sim) \
+	  WL_LOCKSTEP_B=$(abspath $(LOCKSTEP_B)) $(BUILD)/bench/bench_link 4x4

@@ -19,7 +19,11 @@ struct wl_sim {
 #endif
 };
 
-static void tick(wl_sim *s)
+// The rising edge of one cycle, inputs as they are. Nothing in the tile acts on the
+// falling edge, so without a waveform it is only recorded (clk_i = 0) and left to
+// the next eval(), which must come before the next rise(): in wl_sim_run that is the
+// eval that settles the next cycle's inputs, so a cycle costs two evaluations, not three.
+static void rise(wl_sim *s)
 {
     s->top->clk_i = 1;
     s->top->eval();
@@ -28,12 +32,22 @@ static void tick(wl_sim *s)
         s->trace->dump(2 * s->cycles + 1);
 #endif
     s->top->clk_i = 0;
-    s->top->eval();
+#if VM_TRACE
+    if (s->trace)
+        s->top->eval();
+#endif
     s->cycles++;
 #if VM_TRACE
     if (s->trace)
         s->trace->dump(2 * s->cycles);
 #endif
+}
+
+// One whole cycle.
+static void tick(wl_sim *s)
+{
+    rise(s);
+    s->top->eval();
 }
 
 extern "C" void wl_sim_params(int *rows, int *cols, int *imem_bytes, int *dmem_bytes, int *lanes)
@@ -99,7 +113,8 @@ extern "C" uint64_t wl_sim_run(wl_sim *s, const uint32_t *in, size_t n_in, size_
     uint64_t c = 0;
     Vwl_tile *t = s->top;
     while (c < max_cycles && po < cap_out) {
-        // Drive the inputs, settle, and sample both handshakes before the edge.
+        // Drive the inputs, settle (this eval also sees the previous cycle's falling
+        // edge), and sample both handshakes before the edge.
         t->host_in_valid_i = ci < n_in;
         t->host_in_data_i = ci < n_in ? in[ci] : 0;
         t->host_out_ready_i = 1;
@@ -107,7 +122,7 @@ extern "C" uint64_t wl_sim_run(wl_sim *s, const uint32_t *in, size_t n_in, size_
         bool in_fire = t->host_in_valid_i && t->host_in_ready_o;
         bool out_fire = t->host_out_valid_o;
         uint32_t word = t->host_out_data_o;
-        tick(s);
+        rise(s);
         c++;
         if (in_fire)
             ci++;
