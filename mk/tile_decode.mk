@@ -19,14 +19,17 @@ firmware: $(DEC_FW)
 ALL_TARGETS += $(DEC_FW)
 
 # Tile decode against the golden model: a small generated model on 2x2 in `make test`;
-# test-long adds the shipped model and the 264K checkpoint on 4x4.
+# test-long runs it, the shipped model and the 264K checkpoint on 2x2 with 256 KiB per
+# PE, 4x4 and 8x8.
 $(BUILD)/tests/test_tile_decode: | $(BUILD)/sim/libwlsim_2x2.so $(DEC_FW) $(DEF_MODEL)
 TESTS += $(BUILD)/tests/test_tile_decode
 ALL_TARGETS += $(BUILD)/tests/test_tile_decode
 
 .PHONY: test-tile-decode-long
-test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4.so
-	WL_TILE_DECODE_MESHES=4x4 WL_TILE_DECODE_SHIPPED=8 WL_TILE_DECODE_SHARED=8 \
+test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4.so \
+                       $(BUILD)/sim/libwlsim_8x8.so
+	@$(MAKE) -s sim MESH=2x2 DMEM_KIB=256 >/dev/null
+	WL_TILE_DECODE_MESHES="2x2:256k 4x4 8x8" WL_TILE_DECODE_SHIPPED=4 WL_TILE_DECODE_SHARED=4 \
 	  $(BUILD)/tests/test_tile_decode
 test-long: test-tile-decode-long
 
