@@ -209,12 +209,35 @@ static void small_logits(const char *uri, void *ctx)
     check_logits(uri, m, ids, 12);
 }
 
+/* Sampling (temperature > 0) runs on the host from the tile's logits, one position per
+ * job: with the same seed it must pick what ref picks. */
+static void check_sampled(const char *uri, const wl_model *m, int steps)
+{
+    wl_device *ref, *tile;
+    assert_int_equal(open_loaded("ref", m, &ref), WL_OK);
+    assert_int_equal(open_loaded(uri, m, &tile), WL_OK);
+    int bos = 1, ta[64], tb[64], na = 0, nb = 0;
+    wl_decode_job job = {&bos, 1, steps, 0.9f, 0.9f, 42};
+    wl_decode_stats sa, sb;
+    wl_error e;
+    assert_int_equal(wl_device_decode(ref, &job, ta, &na, NULL, NULL, &sa, &e), WL_OK);
+    if (wl_device_decode(tile, &job, tb, &nb, NULL, NULL, &sb, &e))
+        fail_msg("%s: %s", uri, e.msg);
+    assert_int_equal(na, nb);
+    for (int i = 0; i < na; i++)
+        assert_int_equal(ta[i], tb[i]);
+    print_message("# %s: %d sampled tokens (t 0.9, top-p 0.9, seed 42) equal to ref\n", uri, nb);
+    wl_device_close(ref);
+    wl_device_close(tile);
+}
+
 static void small_decode(const char *uri, void *ctx)
 {
     const wl_model *m = ctx;
     int bos = 1, prompt[4] = {1, 40, 41, 42};
     check_decode(uri, m, &bos, 1, 20);
     check_decode(uri, m, prompt, 4, 20);
+    check_sampled(uri, m, 8);
 }
 
 static void test_small_model_logits(void **st)
