@@ -490,6 +490,17 @@ static int tile_plan(void *state, const wl_model *m, FILE *f, int json, wl_error
                       err);
     if (rc == WL_OK) {
         wl_plan_print(f, &pl, &q.spec, json);
+        if (pl.fits && !json) {
+            wl_perf_costs costs = wl_perf_default_costs();
+            wl_perf_terms t0, t1;
+            int last = q.spec.seq_len - 1;
+            wl_perf_predict(&pl, &q.spec, &costs, 0, 1, &t0);
+            wl_perf_predict(&pl, &q.spec, &costs, last, 1, &t1);
+            fprintf(f, "analytic model (docs/PERFORMANCE.md): %.0f cycles at position 0 "
+                       "(matvec %.0f, vector %.0f, attention %.0f, fabric %.0f), %.0f at "
+                       "position %d\n",
+                    t0.total, t0.matvec, t0.vector, t0.attention, t0.fabric, t1.total, last);
+        }
         if (!pl.fits)
             rc = wl_plan_fail(&pl, &q.spec, err);
         wl_plan_free(&pl);

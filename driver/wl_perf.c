@@ -6,25 +6,17 @@ wl_perf_costs wl_perf_default_costs(void)
 {
     /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
     wl_perf_costs c = {0};
-    c.mac = 10.0;
-    c.row = 250.0;
-    c.group = 20.0;
-    c.swiglu = 500.0;
-    c.quant_elem = 60.0;
-    c.quant_group = 400.0;
-    c.quant_fixed = 1500.0;
-    c.rms_elem = 30.0;
-    c.rms_fixed = 2500.0;
-    c.rope_pair = 80.0;
-    c.kv_elem = 100.0;
-    c.att_pos = 600.0;
-    c.att_out_elem = 250.0;
-    c.att_out_head = 600.0;
-    c.residual_elem = 8.0;
+    c.group = 112.3;
+    c.swiglu = 613.8;
+    c.quant_elem = 159.8;
+    c.kv_elem = 200.9;
+    c.att_pos = 1678.9;
+    c.att_out_elem = 373.1;
+    c.residual_elem = 16.3;
     c.word_send = 4.0;
     c.word_recv = 4.0;
     c.combine_word = 8.0;
-    c.hop = 2.0;
+    c.hop = 1.0;
     c.sync = 60.0;
     return c;
 }
@@ -40,7 +32,7 @@ static const wld_mat *mat_of(const wl_plan *pl, int p, int i)
 /* Core cycles to multiply n rows of `cols` columns. */
 static double rows_cost(const wl_perf_costs *c, double n, int cols)
 {
-    return n * (c->row + c->group * groups4(cols) + c->mac * cols);
+    return n * c->group * groups4(cols);
 }
 
 /* Words of a broadcast quantized vector of n elements. */
@@ -76,17 +68,11 @@ static double reduce(const wl_plan *pl, const wl_perf_costs *c, int words)
     return depth * (words * (c->word_send + c->combine_word) + c->sync + c->hop);
 }
 
-static double quant(const wl_perf_costs *c, int n)
-{
-    return c->quant_fixed + c->quant_elem * n + c->quant_group * groups4(n);
-}
-
 void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int pos,
                      int classifier, wl_perf_terms *out)
 {
     int dim = m->dim, hidden = m->hidden_dim, nh = m->n_heads, nkv = m->n_kv_heads;
     int hs = dim / nh, kv = nkv * hs, L = m->n_layers, P = pl->n_pe;
-    double rms = c->rms_fixed + c->rms_elem * dim;
 
     /* Matrix rows: each phase lasts as long as its slowest PE. */
     double qkv = 0, o = 0, ffn13 = 0, ffn2 = 0, cls = 0;
@@ -103,13 +89,13 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
     }
     out->matvec = L * (qkv + o + ffn13 + ffn2) + (classifier ? cls : 0);
 
-    /* The root's vector work. */
-    double layer_vec = 2 * rms + 3 * quant(c, dim) + quant(c, hidden) +
-                       c->rope_pair * (dim + kv) / 2.0 + c->kv_elem * 2 * kv +
-                       c->att_out_elem * dim + c->att_out_head * nh +
-                       c->residual_elem * 2 * dim;
-    out->vector = L * layer_vec + dim * c->att_out_elem /* embedding row */ +
-                  (classifier ? rms + quant(c, dim) : 0);
+    /* The root's vector work: per layer two RMSNorm factors and four quantizations
+     * (3 of dim, 1 of hidden elements), RoPE and the K/V entry, the head outputs, two
+     * residual adds; the embedding row; the final norm when logits are wanted. */
+    double layer_vec = c->quant_elem * (5 * dim + hidden) + c->kv_elem * 2 * kv +
+                       c->att_out_elem * dim + c->residual_elem * 2 * dim;
+    out->vector = L * layer_vec + dim * c->att_out_elem +
+                  (classifier ? c->quant_elem * 2 * dim : 0);
 
     /* Attention: cached positions p, p+P, ... on PE p; the busiest PE sets the pace. */
     int live = pos / P + 1;

@@ -8,18 +8,13 @@
 
 /* Per-operation costs in cycles (calibration in docs/PERFORMANCE.md). */
 typedef struct {
-    double mac;          /* one int8 MAC of a matrix row on the core (wls_matvec) */
-    double row;          /* per matrix row: group sums and the row scale */
-    double group;        /* per 4-column group of a row: the group factor */
+    double group;        /* one 4-column group of a matrix row: its MACs, its factor and
+                            its share of the row's scaling */
     double swiglu;       /* per hidden unit */
-    double quant_elem;   /* quantizing a vector: per element */
-    double quant_group;  /* ... per group of 4 (its factor and reciprocal) */
-    double quant_fixed;  /* ... per vector */
-    double rms_elem, rms_fixed; /* the RMSNorm factor */
-    double rope_pair;    /* one rotated pair */
-    double kv_elem;      /* quantizing one K or V element */
+    double quant_elem;   /* quantizing a vector, per element (RMSNorm factor included) */
+    double kv_elem;      /* RoPE and K/V quantization, per K or V element */
     double att_pos;      /* one (head, cached position): score, weight, value sum */
-    double att_out_elem, att_out_head; /* the root's head outputs */
+    double att_out_elem; /* a head output element at the root (also an embedding element) */
     double residual_elem;
     double word_send;    /* core cycles per word pushed to the fabric */
     double word_recv;    /* core cycles per word read from the receive queue */
