@@ -27,6 +27,19 @@ static inline int64_t wls_rshift(int64_t v, int s)
         return (int64_t)(((uint64_t)v + half) >> s);
     return -(int64_t)(((uint64_t)(-(v + 1)) + 1 + half) >> s);
 }
+/* wls_rshift of an int32, in 32-bit arithmetic (the PE cores have no 64-bit shifts):
+ * the same result for every v and s. */
+static inline int32_t wls_rshift32(int32_t v, int s)
+{
+    if (s <= 0)
+        return v;
+    if (s >= 32) /* |v| <= 2^31 <= 2^(s-1): only -2^31 / 2^32 = -0.5 rounds away */
+        return s == 32 && v == INT32_MIN ? -1 : 0;
+    /* |v| + 2^(s-1) <= 2^31 + 2^30 fits in uint32 */
+    uint32_t mag = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    uint32_t r = (mag + ((uint32_t)1 << (s - 1))) >> s;
+    return v < 0 ? -(int32_t)r : (int32_t)r;
+}
 /* a / b rounded half away from zero (b != 0). */
 int64_t wls_div_round(int64_t a, int64_t b);
 /* Saturates to the int32 range. */

@@ -30,8 +30,10 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
             if (a > gmax)
                 gmax = a;
         }
-        /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed. */
-        int64_t u = ((int64_t)gmax * 255 + vmax - 1) / vmax;
+        /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed.
+         * A 32-bit division when the numerator fits (the usual case). */
+        uint64_t un = (uint64_t)gmax * 255 + (uint32_t)vmax - 1;
+        uint32_t u = (un >> 32) == 0 ? (uint32_t)un / (uint32_t)vmax : (uint32_t)(un / (uint32_t)vmax);
         out->u[g] = (uint8_t)u;
         if (u == 0) {
             for (int j = lo; j < hi; j++)
@@ -40,9 +42,22 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
         }
         /* q = round(x * 255 * 127 / (vmax * u)), through one reciprocal per group. */
         int64_t recip = wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
+        if (recip >> 32) {
+            for (int j = lo; j < hi; j++) {
+                int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
+                out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+            }
+            continue;
+        }
+        /* recip < 2^32: |x| * recip is a 32x32-bit product, and rounding it by 2^32
+         * half away from zero is its high word plus bit 31 of the low word. */
         for (int j = lo; j < hi; j++) {
-            int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
-            out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+            uint32_t mag = x[j] < 0 ? 0u - (uint32_t)x[j] : (uint32_t)x[j];
+            uint64_t p = (uint64_t)mag * (uint32_t)recip;
+            uint32_t q = (uint32_t)(p >> 32) + ((uint32_t)p >> 31);
+            if (q > 127)
+                q = 127;
+            out->q[j] = (int8_t)(x[j] < 0 ? -(int32_t)q : (int32_t)q);
         }
     }
 }
@@ -57,19 +72,28 @@ void wls_quantize_q16(const int32_t *x, int n, wls_qvec *out)
     wls_quantize(x, n, wls_xf_from(1, -WLS_ACT_FRAC), out);
 }
 
+_Static_assert(WLS_GROUP == 4, "wls_matvec's unrolled groups assume groups of 4");
+
 void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out)
 {
-    int n = w->cols, ng = wls_groups(n);
+    int n = w->cols, ng = wls_groups(n), full = n / WLS_GROUP;
+    const int8_t *xq = x->q;
+    const uint8_t *xu = x->u;
     for (int i = 0; i < w->rows; i++) {
-        const int8_t *row = w->q + (size_t)i * (size_t)n;
+        const int8_t *row = w->q + (size_t)i * (size_t)n, *xp = xq;
         const uint8_t *wu = w->u + (size_t)i * (size_t)ng;
         int64_t acc = 0;
-        for (int g = 0; g < ng; g++) {
-            int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
+        /* Whole groups unrolled (constant offsets, no per-element bounds), the same
+         * integer sums as the plain loop. */
+        for (int g = 0; g < full; g++, row += 4, xp += 4) {
+            int32_t dot = row[0] * xp[0] + row[1] * xp[1] + row[2] * xp[2] + row[3] * xp[3];
+            acc += (int64_t)dot * ((int32_t)wu[g] * xu[g]);
+        }
+        if (full < ng) {
             int32_t dot = 0; /* |dot| <= WLS_GROUP * 127 * 127 */
-            for (int j = lo; j < hi; j++)
-                dot += (int32_t)row[j] * x->q[j];
-            acc += (int64_t)dot * ((int32_t)wu[g] * x->u[g]);
+            for (int j = 0; j < n - full * WLS_GROUP; j++)
+                dot += (int32_t)row[j] * xp[j];
+            acc += (int64_t)dot * ((int32_t)wu[full] * xu[full]);
         }
         out[i] = wls_xf_apply(acc, wls_xf_mul(w->row_scale[i], x->scale), WLS_ACT_FRAC);
     }
@@ -99,7 +123,7 @@ wls_xf wls_rms_factor(const int32_t *x, int n)
         sh++;
     int64_t ss = 0;
     for (int j = 0; j < n; j++) {
-        int64_t v = wls_rshift(x[j], sh);
+        int64_t v = wls_rshift32(x[j], sh);
         ss += v * v;
     }
     /* mean(x^2) + eps in units of 2^(2*sh - 32); eps = 42950 * 2^-32 ~= 1e-5 */
