@@ -97,12 +97,64 @@ static wls_matrix view(const wld_mat *mt, int cols)
     return w;
 }
 
+/* Most 8-column chunks per row for the tensor unit (its dot buffers live on the stack). */
+#define TU_CHUNKS 32
+
+static void tu_finish(void)
+{
+    while (wl_tu_busy()) {
+    }
+    __asm__ volatile("" ::: "memory"); /* the unit wrote the dot buffers */
+}
+
+/* wls_matvec with the group dot products on the tensor unit: per row, one DOT over the
+ * first 4 columns of every 8-column chunk (the even groups) and one over whole chunks
+ * (odd group = chunk - even). Every dot is an exact int32 (|dot| <= 8 * 127 * 127) and
+ * the core then adds dot * u_w * u_x into an int64 and applies the row scale exactly as
+ * wls_matvec does; int64 sums do not depend on order, so the results are identical.
+ * The tile's PEs have 8 lanes: rows must start 8-aligned (cols a multiple of 8);
+ * anything else goes to wls_matvec. */
+static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out)
+{
+    int n = w->cols, nch = n / 8, ng = n / 4;
+    if (n % 8 || nch > TU_CHUNKS || w->rows <= 0 || (addr_of(w->q) & 7) || (addr_of(x->q) & 7)) {
+        wls_matvec(w, x, out);
+        return;
+    }
+    int32_t ev[TU_CHUNKS], ch[TU_CHUNKS];
+    const volatile int32_t *vev = ev, *vch = ch;
+    wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                     wl_off(w->q), 8, wl_off(x->q), 8, wl_off(ev), 4, 4, (uint32_t)nch, 0, 0};
+    wl_tu_desc dc = de;
+    dc.d = wl_off(ch);
+    dc.len = 8;
+    const uint8_t *xu = x->u;
+    wl_tu_start(&de);
+    for (int i = 0; i < w->rows; i++) {
+        const uint8_t *wu = w->u + (size_t)i * (size_t)ng;
+        tu_finish();
+        dc.a = de.a;
+        wl_tu_start(&dc);
+        int64_t acc = 0;
+        for (int c = 0; c < nch; c++) /* even groups, while the chunk dots run */
+            acc += (int64_t)vev[c] * ((int32_t)wu[2 * c] * xu[2 * c]);
+        tu_finish();
+        for (int c = 0; c < nch; c++)
+            acc += (int64_t)(vch[c] - vev[c]) * ((int32_t)wu[2 * c + 1] * xu[2 * c + 1]);
+        if (i + 1 < w->rows) { /* the next row's even dots run during the row scale */
+            de.a += (uint32_t)n;
+            wl_tu_start(&de);
+        }
+        out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
+    }
+}
+
 /* This PE's rows of W times the broadcast vector, into `out`. */
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
     wls_matrix w = view(mt, cols);
-    wls_matvec(&w, &d->qv, out);
+    matvec_rows(&w, &d->qv, out);
     mark(d, WLD_PROF_MATVEC);
 }
 

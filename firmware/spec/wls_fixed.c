@@ -15,7 +15,7 @@ static inline int clz32(uint32_t x)
 /* (u1 * 2^32 + u0) / v for u1 < v (the quotient fits 32 bits), with two 32-bit
  * divisions on 16-bit digits: Knuth's algorithm D as in Hacker's Delight (divlu).
  * libgcc's 64-bit division costs several times more on the PE cores. */
-static uint32_t divlu(uint32_t u1, uint32_t u0, uint32_t v)
+uint32_t wls_divlu(uint32_t u1, uint32_t u0, uint32_t v)
 {
     const uint32_t b = 65536;
     int s = clz32(v);
@@ -56,7 +56,7 @@ int64_t wls_div_round(int64_t a, int64_t b)
     if ((ub >> 32) == 0 && hi == 0)
         q = (uint32_t)n / (uint32_t)ub;
     else if ((ub >> 32) == 0 && hi < (uint32_t)ub)
-        q = divlu(hi, (uint32_t)n, (uint32_t)ub);
+        q = wls_divlu(hi, (uint32_t)n, (uint32_t)ub);
     else
         q = n / ub;
     return neg ? -(int64_t)q : (int64_t)q;
@@ -80,7 +80,7 @@ uint32_t wls_isqrt64(uint64_t v)
     return (uint32_t)res;
 }
 
-wls_xf wls_xf_from(int64_t v, int32_t e)
+static wls_xf xf_from(int64_t v, int32_t e)
 {
     wls_xf r = {0, 0};
     if (v == 0)
@@ -116,10 +116,14 @@ wls_xf wls_xf_from(int64_t v, int32_t e)
     return r;
 }
 
-wls_xf wls_xf_mul(wls_xf a, wls_xf b)
+wls_xf wls_xf_from(int64_t v, int32_t e) { return xf_from(v, e); }
+
+static inline wls_xf xf_mul(wls_xf a, wls_xf b)
 {
-    return wls_xf_from((int64_t)a.m * b.m, a.e + b.e);
+    return xf_from((int64_t)a.m * b.m, a.e + b.e);
 }
+
+wls_xf wls_xf_mul(wls_xf a, wls_xf b) { return xf_mul(a, b); }
 
 wls_xf wls_xf_add(wls_xf a, wls_xf b)
 {
@@ -165,9 +169,9 @@ wls_xf wls_xf_sqrt(wls_xf a)
     return wls_xf_from(wls_isqrt64(m), e / 2);
 }
 
-int32_t wls_xf_apply(int64_t v, wls_xf a, int frac)
+static inline int32_t xf_apply(int64_t v, wls_xf a, int frac)
 {
-    wls_xf p = wls_xf_mul(wls_xf_from(v, 0), a);
+    wls_xf p = xf_mul(xf_from(v, 0), a);
     int32_t e = p.e + frac;
     if (p.m == 0)
         return 0;
@@ -175,6 +179,13 @@ int32_t wls_xf_apply(int64_t v, wls_xf a, int frac)
     if (e > 0)
         return p.m > 0 ? INT32_MAX : INT32_MIN;
     return wls_rshift32(p.m, -e);
+}
+
+int32_t wls_xf_apply(int64_t v, wls_xf a, int frac) { return xf_apply(v, a, frac); }
+
+int32_t wls_xf_apply_mul(int64_t v, wls_xf a, wls_xf b, int frac)
+{
+    return xf_apply(v, xf_mul(a, b), frac);
 }
 
 /* 2^f for f in [0, 1), f in Q16: Taylor series of e^(f ln 2) to degree 7 in Q30

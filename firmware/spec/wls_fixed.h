@@ -47,6 +47,8 @@ static inline int32_t wls_sat32(int64_t v)
 {
     return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t)v);
 }
+/* floor((u1 * 2^32 + u0) / v) for u1 < v: 32-bit steps, no libgcc 64-bit division. */
+uint32_t wls_divlu(uint32_t u1, uint32_t u0, uint32_t v);
 /* floor(sqrt(v)). */
 uint32_t wls_isqrt64(uint64_t v);
 
@@ -57,6 +59,8 @@ wls_xf wls_xf_div(wls_xf a, wls_xf b);   /* b != 0 */
 wls_xf wls_xf_sqrt(wls_xf a);            /* a >= 0 */
 /* round(v * a * 2^frac), saturated to int32: applies a scale to an integer. */
 int32_t wls_xf_apply(int64_t v, wls_xf a, int frac);
+/* wls_xf_apply(v, wls_xf_mul(a, b), frac) in one call (the per-row scale of a product). */
+int32_t wls_xf_apply_mul(int64_t v, wls_xf a, wls_xf b, int frac);
 
 /* 2^(y / 2^16) for y <= 0, in Q30 (1.0 = 2^30). */
 int32_t wls_exp2_q30(int32_t y);

@@ -77,7 +77,7 @@ int32_t wls_att_score(const int32_t *q, const int8_t *k, int32_t kmax, wls_xf co
     int64_t dot = 0;
     for (int i = 0; i < hs; i++)
         dot += (int64_t)q[i] * k[i];
-    return wls_xf_apply(dot, wls_xf_mul(wls_xf_from(kmax, 0), coef), 0);
+    return wls_xf_apply_mul(dot, wls_xf_from(kmax, 0), coef, 0);
 }
 
 int32_t wls_att_weight(int32_t score, int32_t best)

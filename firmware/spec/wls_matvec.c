@@ -22,6 +22,19 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
     }
     /* One unit of q*u is vmax / (255*127) of x's units. */
     out->scale = wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+    /* The groups' reciprocals round(K 2^32 / (vmax u)), K = 255 * 127, without a 64-bit
+     * division each: with K 2^32 = A vmax + B (once per vector) and the rounded
+     * numerator N = K 2^32 + floor(vmax u / 2),
+     *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division) and
+     *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
+     * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
+    uint32_t qa = 0, odd_carry = 0;
+    int fast = vmax > 255 * 127;
+    if (fast) {
+        qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
+        uint32_t qb = 0u - qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
+        odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
+    }
     for (int g = 0; g < ng; g++) {
         int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
         int32_t gmax = 0;
@@ -41,7 +54,9 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
             continue;
         }
         /* q = round(x * 255 * 127 / (vmax * u)), through one reciprocal per group. */
-        int64_t recip = wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
+        uint32_t nq = qa + (u >> 1) + (u & 1 ? odd_carry : 0);
+        int64_t recip = fast && nq >= qa ? (int64_t)(nq / u)
+                                         : wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
         if (recip >> 32) {
             for (int j = lo; j < hi; j++) {
                 int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
@@ -95,7 +110,7 @@ void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out)
                 dot += (int32_t)row[j] * xp[j];
             acc += (int64_t)dot * ((int32_t)wu[full] * xu[full]);
         }
-        out[i] = wls_xf_apply(acc, wls_xf_mul(w->row_scale[i], x->scale), WLS_ACT_FRAC);
+        out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
     }
 }
 
