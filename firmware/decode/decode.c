@@ -123,18 +123,18 @@ static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out)
     }
     int32_t ev[TU_CHUNKS], ch[TU_CHUNKS];
     const volatile int32_t *vev = ev, *vch = ch;
+    uint32_t a = wl_off(w->q), dev = wl_off(ev), dch = wl_off(ch);
     wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
-                     wl_off(w->q), 8, wl_off(x->q), 8, wl_off(ev), 4, 4, (uint32_t)nch, 0, 0};
-    wl_tu_desc dc = de;
-    dc.d = wl_off(ch);
-    dc.len = 8;
+                     a, 8, wl_off(x->q), 8, dev, 4, 4, (uint32_t)nch, 0, 0};
     const uint8_t *xu = x->u;
     wl_tu_start(&de);
+    /* The registers keep their values: later descriptors only change A, D and LEN. */
     for (int i = 0; i < w->rows; i++) {
         const uint8_t *wu = w->u + (size_t)i * (size_t)ng;
         tu_finish();
-        dc.a = de.a;
-        wl_tu_start(&dc);
+        WL_TU_REG(WL_TU_R_D) = dch;
+        WL_TU_REG(WL_TU_R_LEN) = 8;
+        WL_TU_REG(WL_TU_R_CMD) = 1u;
         int64_t acc = 0;
         for (int c = 0; c < nch; c++) /* even groups, while the chunk dots run */
             acc += (int64_t)vev[c] * ((int32_t)wu[2 * c] * xu[2 * c]);
@@ -142,11 +142,15 @@ static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out)
         for (int c = 0; c < nch; c++)
             acc += (int64_t)(vch[c] - vev[c]) * ((int32_t)wu[2 * c + 1] * xu[2 * c + 1]);
         if (i + 1 < w->rows) { /* the next row's even dots run during the row scale */
-            de.a += (uint32_t)n;
-            wl_tu_start(&de);
+            a += (uint32_t)n;
+            WL_TU_REG(WL_TU_R_A) = a;
+            WL_TU_REG(WL_TU_R_D) = dev;
+            WL_TU_REG(WL_TU_R_LEN) = 4;
+            WL_TU_REG(WL_TU_R_CMD) = 1u;
         }
         out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
     }
+    tu_finish(); /* nothing left running on return */
 }
 
 /* This PE's rows of W times the broadcast vector, into `out`. */
