@@ -335,6 +335,11 @@ static void test_fast_scalar(void **st)
         assert_int_equal(wls_xf_apply_mul(v, a, b, frac), ref_xf_apply(v, ref_xf_mul(a, b), frac));
         if (b.m)
             XF_EQ(wls_xf_div(a, b), ref_xf_div(a, b));
+        /* mantissas that are not normalised (INT32_MIN, small, zero) take the general path */
+        wls_xf ra = {(int32_t)fast_val(), e}, rb = {(int32_t)fast_val(), -e};
+        XF_EQ(wls_xf_mul(ra, rb), ref_xf_mul(ra, rb));
+        XF_EQ(wls_xf_mul(ra, b), ref_xf_mul(ra, b));
+        assert_int_equal(wls_xf_apply_mul(v, ra, b, frac), ref_xf_apply(v, ref_xf_mul(ra, b), frac));
         /* division: every case where |a| + |b|/2 does not overflow */
         int64_t n = fast_val(), d = fast_val();
         if (d == 0)
@@ -405,6 +410,42 @@ static void test_fast_vectors(void **st)
     }
 }
 
+static int32_t ref_exp2_q30(int32_t y)
+{
+    static const int32_t c[8] = {1073741824, 744261118, 257941248, 59597083,
+                                 10327387,   1431680,   165394,    16377};
+    if (y > 0)
+        y = 0;
+    int32_t k = -((-y) >> 16);
+    int32_t f = y - k * 65536;
+    if (f < 0) {
+        k -= 1;
+        f += 65536;
+    }
+    int64_t x = (int64_t)f << 14, acc = c[7];
+    for (int j = 6; j >= 0; j--)
+        acc = c[j] + wls_rshift(acc * x, 30);
+    if (-k >= 31)
+        return 0;
+    return (int32_t)wls_rshift((int32_t)acc, -k);
+}
+
+/* The 32-bit exp series against the 64-bit one: every fraction, the whole range. */
+static void test_fast_exp(void **st)
+{
+    (void)st;
+    for (int32_t y = -33 * 65536; y <= 65536; y++)
+        assert_int_equal(wls_exp2_q30(y), ref_exp2_q30(y));
+    /* (wls_exp2_q30(INT32_MIN) negates INT32_MIN; wls_exp_q30 never passes it.) */
+    static const int32_t edge[] = {INT32_MIN, INT32_MIN + 1, -2147418112, INT32_MAX, 1, 0, -1};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        if (edge[i] != INT32_MIN)
+            assert_int_equal(wls_exp2_q30(edge[i]), ref_exp2_q30(edge[i]));
+        int64_t y = wls_rshift((int64_t)edge[i] * 1549082005, 30);
+        assert_int_equal(wls_exp_q30(edge[i]), y < INT32_MIN ? 0 : ref_exp2_q30((int32_t)y));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_swiglu),   cmocka_unit_test(test_rms),
         cmocka_unit_test(test_matvec),
         cmocka_unit_test(test_fast_scalar), cmocka_unit_test(test_fast_vectors),
+        cmocka_unit_test(test_fast_exp),
     };
     return cmocka_run_group_tests_name("fixed-point operations", tests, NULL, NULL);
 }

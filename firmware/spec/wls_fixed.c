@@ -118,9 +118,24 @@ static wls_xf xf_from(int64_t v, int32_t e)
 
 wls_xf wls_xf_from(int64_t v, int32_t e) { return xf_from(v, e); }
 
-static inline wls_xf xf_mul(wls_xf a, wls_xf b)
+static wls_xf xf_mul(wls_xf a, wls_xf b)
 {
-    return xf_from((int64_t)a.m * b.m, a.e + b.e);
+    uint32_t ma = a.m < 0 ? 0u - (uint32_t)a.m : (uint32_t)a.m;
+    uint32_t mb = b.m < 0 ? 0u - (uint32_t)b.m : (uint32_t)b.m;
+    if ((ma >> 30) != 1 || (mb >> 30) != 1)
+        return xf_from((int64_t)a.m * b.m, a.e + b.e);
+    /* Both normalised (the usual case): |p| is in [2^60, 2^62), so xf_from's shift is
+     * 30 (bit 61 clear) or 31, rounding on bit shift - 1. */
+    uint64_t p = (uint64_t)ma * mb;
+    uint32_t hi = (uint32_t)(p >> 32), lo = (uint32_t)p;
+    int shift = 30 + (int)(hi >> 29);
+    uint32_t m = ((lo >> shift) | (hi << (32 - shift))) + ((lo >> (shift - 1)) & 1);
+    if (m >> 31) {
+        m >>= 1;
+        shift++;
+    }
+    wls_xf r = {(a.m < 0) != (b.m < 0) ? -(int32_t)m : (int32_t)m, a.e + b.e + shift};
+    return r;
 }
 
 wls_xf wls_xf_mul(wls_xf a, wls_xf b) { return xf_mul(a, b); }
@@ -194,10 +209,16 @@ static int32_t exp2_frac_q30(int32_t f)
 {
     static const int32_t c[8] = {1073741824, 744261118, 257941248, 59597083,
                                  10327387,   1431680,   165394,    16377};
-    int64_t x = (int64_t)f << 14; /* Q30 */
-    int64_t acc = c[7];
-    for (int k = 6; k >= 0; k--)
-        acc = c[k] + wls_rshift(acc * x, 30);
+    /* Everything is nonnegative and acc stays below 2^31 (the partial sums of 2^f), so
+     * acc * x is a 32x32-bit product and its rounding by 2^30 is done on 32-bit words:
+     * the same integers as in 64-bit arithmetic, without 64-bit multiplies. */
+    uint32_t x = (uint32_t)f << 14; /* Q30 */
+    uint32_t acc = (uint32_t)c[7];
+    for (int k = 6; k >= 0; k--) {
+        uint64_t p = (uint64_t)acc * x;
+        uint32_t lo = (uint32_t)p + (1u << 29), hi = (uint32_t)(p >> 32) + (lo < (1u << 29));
+        acc = (uint32_t)c[k] + ((hi << 2) | (lo >> 30));
+    }
     return (int32_t)acc;
 }
 
@@ -214,7 +235,7 @@ int32_t wls_exp2_q30(int32_t y)
     int32_t p = exp2_frac_q30(f);
     if (-k >= 31)
         return 0;
-    return (int32_t)wls_rshift(p, -k);
+    return wls_rshift32(p, -k);
 }
 
 int32_t wls_exp_q30(int32_t x)
