@@ -354,6 +354,10 @@ static void test_fast_scalar(void **st)
         uint64_t n64 = ((uint64_t)(fr64() % d32) << 32) | (uint32_t)fr64();
         if (n64 <= INT64_MAX / 2)
             assert_int_equal(wls_div_round((int64_t)n64, d32), ref_div_round((int64_t)n64, d32));
+        uint32_t dd = 2 + (uint32_t)fr64() % (i % 2 ? 0xFFFFFFFEu : 300u), nn = (uint32_t)fast_val();
+        if (i % 7 == 0)
+            nn = UINT32_MAX - (uint32_t)(fr64() % 3);
+        assert_int_equal(wls_div_recip(nn, dd, wls_divlu(1, 0, dd)), nn / dd);
         int32_t v32 = (int32_t)fast_val();
         for (int sh = -2; sh <= 70; sh++)
             assert_int_equal(wls_rshift32(v32, sh), wls_rshift(v32, sh));
@@ -376,13 +380,14 @@ static void test_fast_vectors(void **st)
     static uint8_t u1[N], u2[N], wu[R * N];
     static wls_xf rs[R];
     for (int t = 0; t < 3000; t++) {
-        int n = 1 + (int)(fr64() % N), mode = (int)(fr64() % 6);
+        int n = 1 + (int)(fr64() % N), mode = (int)(fr64() % 7);
         for (int j = 0; j < n; j++) {
             int64_t z = fast_val();
             x[j] = mode == 0 ? (int32_t)z : mode == 1 ? (int32_t)(z % 70000)
                  : mode == 2 ? (int32_t)(z % 3000000) : mode == 3 ? (int32_t)(z % 50)
                  : mode == 4 ? (int32_t)(z % 2 ? INT32_MIN : INT32_MAX)
-                 : (int32_t)(z % (255 * 127 + 3)); /* vmax around 255 * 127 */
+                 : mode == 5 ? (int32_t)(z % (255 * 127 + 3)) /* vmax around 255 * 127 */
+                 : (int32_t)(z % 2);                           /* vmax 1 */
         }
         if (fr64() % 8 == 0)
             for (int j = 0; j < n; j++)
@@ -403,6 +408,18 @@ static void test_fast_vectors(void **st)
             wu[k] = (uint8_t)fr64();
         for (int k = 0; k < rows; k++)
             rs[k] = fast_xf();
+        /* attention accumulation: 32-bit weights times vmax, or wider */
+        int64_t acc1[N], acc2[N];
+        int32_t wt = (int32_t)fast_val(), vm = (int32_t)fast_val();
+        if (fr64() % 2)
+            wt = (int32_t)(fr64() % ((1u << 30) + 1));
+        int64_t wref = wls_rshift((int64_t)wt * vm, 30);
+        for (int j = 0; j < n; j++)
+            acc1[j] = acc2[j] = (int64_t)fr64() >> 8;
+        wls_att_accum(wt, vm, w, n, acc1);
+        for (int j = 0; j < n; j++)
+            acc2[j] += wref * w[j];
+        assert_memory_equal(acc1, acc2, sizeof(int64_t) * (size_t)n);
         wls_matrix m = {rows, n, w, wu, rs};
         wls_matvec(&m, &a, o1);
         ref_matvec(&m, &a, o2);

@@ -49,6 +49,14 @@ static inline int32_t wls_sat32(int64_t v)
 }
 /* floor((u1 * 2^32 + u0) / v) for u1 < v: 32-bit steps, no libgcc 64-bit division. */
 uint32_t wls_divlu(uint32_t u1, uint32_t u0, uint32_t v);
+/* floor(num / d) for d >= 2, given rv = floor(2^32 / d) = wls_divlu(1, 0, d): a multiply
+ * and one correction instead of a division. rv = (2^32 - r) / d with r < d, so for
+ * num < 2^32, num / d - 1 < num rv / 2^32 <= num / d. */
+static inline uint32_t wls_div_recip(uint32_t num, uint32_t d, uint32_t rv)
+{
+    uint32_t q = (uint32_t)(((uint64_t)num * rv) >> 32);
+    return num - q * d >= d ? q + 1 : q;
+}
 /* floor(sqrt(v)). */
 uint32_t wls_isqrt64(uint64_t v);
 
