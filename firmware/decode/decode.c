@@ -101,9 +101,6 @@ static wls_matrix view(const wld_mat *mt, int cols)
 
 typedef uint16_t u16a __attribute__((may_alias));
 
-/* Most 8-column chunks per row for the tensor unit (its dot buffers live on the stack). */
-#define TU_CHUNKS 32
-
 static void tu_finish(void)
 {
     while (wl_tu_busy()) {
@@ -117,16 +114,18 @@ static void tu_finish(void)
  * the core then adds dot * u_w * u_x into an int64 and applies the row scale exactly as
  * wls_matvec does; int64 sums do not depend on order, so the results are identical.
  * The tile's PEs have 8 lanes: rows must start 8-aligned (cols a multiple of 8);
- * anything else goes to wls_matvec. */
-static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out)
+ * anything else goes to wls_matvec. The dots land in `scratch` (cap words, 2 per chunk),
+ * not on the stack, which is 1 KiB. */
+static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out, int32_t *scratch,
+                        int cap)
 {
     int n = w->cols, nch = n / 8, ng = n / 4;
-    if (n % 8 || nch > TU_CHUNKS || w->rows <= 0 || (addr_of(w->q) & 7) || (addr_of(x->q) & 7) ||
-        (addr_of(w->u) & 1) || (addr_of(x->u) & 1)) {
+    if (n % 8 || 2 * nch > cap || w->rows <= 0 || (addr_of(w->q) & 7) || (addr_of(x->q) & 7) ||
+        (addr_of(scratch) & 3) || (addr_of(w->u) & 1) || (addr_of(x->u) & 1)) {
         wls_matvec(w, x, out);
         return;
     }
-    int32_t ev[TU_CHUNKS], ch[TU_CHUNKS];
+    int32_t *ev = scratch, *ch = scratch + nch;
     const volatile int32_t *vev = ev, *vch = ch;
     uint32_t a = wl_off(w->q), dev = wl_off(ev), dch = wl_off(ch);
     wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
@@ -166,7 +165,8 @@ static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
     wls_matrix w = view(mt, cols);
-    matvec_rows(&w, &d->qv, out);
+    /* qfull (dim words) is free outside attention: the dot buffers */
+    matvec_rows(&w, &d->qv, out, PTR(int32_t, d->b->qfull), d->dim);
     mark(d, WLD_PROF_MATVEC);
 }
 

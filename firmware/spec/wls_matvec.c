@@ -66,13 +66,16 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
         }
         /* recip < 2^32: |x| * recip is a 32x32-bit product, and rounding it by 2^32
          * half away from zero is its high word plus bit 31 of the low word. */
+        uint32_t r32 = (uint32_t)recip;
+        int8_t *oq = out->q;
         for (int j = lo; j < hi; j++) {
-            uint32_t mag = x[j] < 0 ? 0u - (uint32_t)x[j] : (uint32_t)x[j];
-            uint64_t p = (uint64_t)mag * (uint32_t)recip;
+            int32_t xj = x[j];
+            uint32_t mag = xj < 0 ? 0u - (uint32_t)xj : (uint32_t)xj;
+            uint64_t p = (uint64_t)mag * r32;
             uint32_t q = (uint32_t)(p >> 32) + ((uint32_t)p >> 31);
             if (q > 127)
                 q = 127;
-            out->q[j] = (int8_t)(x[j] < 0 ? -(int32_t)q : (int32_t)q);
+            oq[j] = (int8_t)(xj < 0 ? -(int32_t)q : (int32_t)q);
         }
     }
 }
