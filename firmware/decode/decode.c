@@ -29,6 +29,7 @@ typedef struct {
     const wld_pe *b;
     const wld_mat *mats;
     int dim, hidden, L, nh, nkv, hs, kv, kvp, P;
+    wls_xf att_coef; /* wls_att_coef(hs): a square root and a division, once */
     wls_qvec qv;
     int32_t *x, *xb, *xb2, *q, *k, *v, *hb; /* root only */
     int16_t *rope_row;                     /* root only */
@@ -57,6 +58,7 @@ static void setup(decoder *d, const wld_pe *b)
     d->hs = d->dim / d->nh;
     d->kv = d->nkv * d->hs;
     d->kvp = (d->kv + 3) & ~3;
+    d->att_coef = wls_att_coef(d->hs);
     d->P = (int)b->n_pe;
     d->qv.q = PTR(int8_t, b->xq);
     d->qv.u = PTR(uint8_t, b->xu);
@@ -97,12 +99,74 @@ static wls_matrix view(const wld_mat *mt, int cols)
     return w;
 }
 
+typedef uint16_t u16a __attribute__((may_alias));
+
+static void tu_finish(void)
+{
+    while (wl_tu_busy()) {
+    }
+    __asm__ volatile("" ::: "memory"); /* the unit wrote the dot buffers */
+}
+
+/* wls_matvec with the group dot products on the tensor unit: per row, one DOT over the
+ * first 4 columns of every 8-column chunk (the even groups) and one over whole chunks
+ * (odd group = chunk - even). Every dot is an exact int32 (|dot| <= 8 * 127 * 127) and
+ * the core then adds dot * u_w * u_x into an int64 and applies the row scale exactly as
+ * wls_matvec does; int64 sums do not depend on order, so the results are identical.
+ * The tile's PEs have 8 lanes: rows must start 8-aligned (cols a multiple of 8);
+ * anything else goes to wls_matvec. The dots land in `scratch` (cap words, 2 per chunk),
+ * not on the stack, which is 1 KiB. */
+static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out, int32_t *scratch,
+                        int cap)
+{
+    int n = w->cols, nch = n / 8, ng = n / 4;
+    if (n % 8 || 2 * nch > cap || w->rows <= 0 || (addr_of(w->q) & 7) || (addr_of(x->q) & 7) ||
+        (addr_of(scratch) & 3) || (addr_of(w->u) & 1) || (addr_of(x->u) & 1)) {
+        wls_matvec(w, x, out);
+        return;
+    }
+    int32_t *ev = scratch, *ch = scratch + nch;
+    const volatile int32_t *vev = ev, *vch = ch;
+    uint32_t a = wl_off(w->q), dev = wl_off(ev), dch = wl_off(ch);
+    wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                     a, 8, wl_off(x->q), 8, dev, 4, 4, (uint32_t)nch, 0, 0};
+    /* u of groups 2c and 2c+1 as one halfword (u arrays are 2-aligned, ng is even) */
+    const u16a *xu = (const u16a *)(const void *)x->u;
+    wl_tu_start(&de);
+    /* The registers keep their values: later descriptors only change A, D and LEN. */
+    for (int i = 0; i < w->rows; i++) {
+        const u16a *wu = (const u16a *)(const void *)(w->u + (size_t)i * (size_t)ng);
+        tu_finish();
+        WL_TU_REG(WL_TU_R_D) = dch;
+        WL_TU_REG(WL_TU_R_LEN) = 8;
+        WL_TU_REG(WL_TU_R_CMD) = 1u;
+        int64_t acc = 0;
+        tu_finish();
+        for (int c = 0; c < nch; c++) {
+            uint32_t uw = wu[c], ux = xu[c];
+            int32_t e = vev[c];
+            acc += (int64_t)e * (int32_t)((uw & 255) * (ux & 255));
+            acc += (int64_t)(vch[c] - e) * (int32_t)((uw >> 8) * (ux >> 8));
+        }
+        if (i + 1 < w->rows) { /* the next row's even dots run during the row scale */
+            a += (uint32_t)n;
+            WL_TU_REG(WL_TU_R_A) = a;
+            WL_TU_REG(WL_TU_R_D) = dev;
+            WL_TU_REG(WL_TU_R_LEN) = 4;
+            WL_TU_REG(WL_TU_R_CMD) = 1u;
+        }
+        out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
+    }
+    tu_finish(); /* nothing left running on return */
+}
+
 /* This PE's rows of W times the broadcast vector, into `out`. */
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
     wls_matrix w = view(mt, cols);
-    wls_matvec(&w, &d->qv, out);
+    /* qfull (dim words) is free outside attention: the dot buffers */
+    matvec_rows(&w, &d->qv, out, PTR(int32_t, d->b->qfull), d->dim);
     mark(d, WLD_PROF_MATVEC);
 }
 
@@ -170,7 +234,7 @@ static void attention(decoder *d, int layer, int pos)
     mark(d, WLD_PROF_ROPE_KV);
 
     /* Scores of the cached positions here, and their maximum per head. */
-    wls_xf coef = wls_att_coef(hs);
+    wls_xf coef = d->att_coef;
     int32_t *att = PTR(int32_t, b->att);
     uint32_t *red = PTR(uint32_t, b->red);
     for (int h = 0; h < nh; h++) {

@@ -49,8 +49,19 @@ int32_t wls_kv_quantize(const int32_t *v, int n, int8_t *q)
         if (a > vmax)
             vmax = a;
     }
-    for (int i = 0; i < n; i++)
-        q[i] = vmax ? (int8_t)wls_div_round((int64_t)v[i] * 127, vmax) : 0;
+    /* q = round(127 v / vmax) = floor((127 |v| + floor(vmax / 2)) / vmax) with the sign
+     * of v (wls_div_round), by wls_div_recip while the numerator fits 32 bits. */
+    uint32_t rv = vmax > 1 ? wls_divlu(1, 0, (uint32_t)vmax) : 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t mag = v[i] < 0 ? 0u - (uint32_t)v[i] : (uint32_t)v[i];
+        uint64_t num = (uint64_t)mag * 127 + (uint32_t)vmax / 2;
+        if (vmax > 1 && !(num >> 32)) {
+            int32_t r = (int32_t)wls_div_recip((uint32_t)num, (uint32_t)vmax, rv);
+            q[i] = (int8_t)(v[i] < 0 ? -r : r);
+        } else {
+            q[i] = vmax ? (int8_t)wls_div_round((int64_t)v[i] * 127, vmax) : 0;
+        }
+    }
     return vmax;
 }
 
@@ -77,7 +88,7 @@ int32_t wls_att_score(const int32_t *q, const int8_t *k, int32_t kmax, wls_xf co
     int64_t dot = 0;
     for (int i = 0; i < hs; i++)
         dot += (int64_t)q[i] * k[i];
-    return wls_xf_apply(dot, wls_xf_mul(wls_xf_from(kmax, 0), coef), 0);
+    return wls_xf_apply_mul(dot, wls_xf_from(kmax, 0), coef, 0);
 }
 
 int32_t wls_att_weight(int32_t score, int32_t best)
@@ -89,6 +100,12 @@ int32_t wls_att_weight(int32_t score, int32_t best)
 void wls_att_accum(int32_t weight, int32_t vmax, const int8_t *v, int hs, int64_t *acc)
 {
     int64_t w = wls_rshift((int64_t)weight * vmax, 30); /* Q16 units */
+    if (w == (int32_t)w) { /* the usual case (weight <= 2^30): 32x8-bit products */
+        int32_t w32 = (int32_t)w;
+        for (int i = 0; i < hs; i++)
+            acc[i] += (int64_t)w32 * v[i];
+        return;
+    }
     for (int i = 0; i < hs; i++)
         acc[i] += w * v[i];
 }

@@ -22,6 +22,19 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
     }
     /* One unit of q*u is vmax / (255*127) of x's units. */
     out->scale = wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+    /* The groups' reciprocals round(K 2^32 / (vmax u)), K = 255 * 127, without a 64-bit
+     * division each: with K 2^32 = A vmax + B (once per vector) and the rounded
+     * numerator N = K 2^32 + floor(vmax u / 2),
+     *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division) and
+     *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
+     * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
+    uint32_t qa = 0, odd_carry = 0;
+    int fast = vmax > 255 * 127;
+    if (fast) {
+        qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
+        uint32_t qb = 0u - qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
+        odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
+    }
     for (int g = 0; g < ng; g++) {
         int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
         int32_t gmax = 0;
@@ -30,8 +43,10 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
             if (a > gmax)
                 gmax = a;
         }
-        /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed. */
-        int64_t u = ((int64_t)gmax * 255 + vmax - 1) / vmax;
+        /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed.
+         * A 32-bit division when the numerator fits (the usual case). */
+        uint64_t un = (uint64_t)gmax * 255 + (uint32_t)vmax - 1;
+        uint32_t u = (un >> 32) == 0 ? (uint32_t)un / (uint32_t)vmax : (uint32_t)(un / (uint32_t)vmax);
         out->u[g] = (uint8_t)u;
         if (u == 0) {
             for (int j = lo; j < hi; j++)
@@ -39,10 +54,28 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
             continue;
         }
         /* q = round(x * 255 * 127 / (vmax * u)), through one reciprocal per group. */
-        int64_t recip = wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
+        uint32_t nq = qa + (u >> 1) + (u & 1 ? odd_carry : 0);
+        int64_t recip = fast && nq >= qa ? (int64_t)(nq / u)
+                                         : wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
+        if (recip >> 32) {
+            for (int j = lo; j < hi; j++) {
+                int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
+                out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+            }
+            continue;
+        }
+        /* recip < 2^32: |x| * recip is a 32x32-bit product, and rounding it by 2^32
+         * half away from zero is its high word plus bit 31 of the low word. */
+        uint32_t r32 = (uint32_t)recip;
+        int8_t *oq = out->q;
         for (int j = lo; j < hi; j++) {
-            int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
-            out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+            int32_t xj = x[j];
+            uint32_t mag = xj < 0 ? 0u - (uint32_t)xj : (uint32_t)xj;
+            uint64_t p = (uint64_t)mag * r32;
+            uint32_t q = (uint32_t)(p >> 32) + ((uint32_t)p >> 31);
+            if (q > 127)
+                q = 127;
+            oq[j] = (int8_t)(xj < 0 ? -(int32_t)q : (int32_t)q);
         }
     }
 }
@@ -57,21 +90,30 @@ void wls_quantize_q16(const int32_t *x, int n, wls_qvec *out)
     wls_quantize(x, n, wls_xf_from(1, -WLS_ACT_FRAC), out);
 }
 
+_Static_assert(WLS_GROUP == 4, "wls_matvec's unrolled groups assume groups of 4");
+
 void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out)
 {
-    int n = w->cols, ng = wls_groups(n);
+    int n = w->cols, ng = wls_groups(n), full = n / WLS_GROUP;
+    const int8_t *xq = x->q;
+    const uint8_t *xu = x->u;
     for (int i = 0; i < w->rows; i++) {
-        const int8_t *row = w->q + (size_t)i * (size_t)n;
+        const int8_t *row = w->q + (size_t)i * (size_t)n, *xp = xq;
         const uint8_t *wu = w->u + (size_t)i * (size_t)ng;
         int64_t acc = 0;
-        for (int g = 0; g < ng; g++) {
-            int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
-            int32_t dot = 0; /* |dot| <= WLS_GROUP * 127 * 127 */
-            for (int j = lo; j < hi; j++)
-                dot += (int32_t)row[j] * x->q[j];
-            acc += (int64_t)dot * ((int32_t)wu[g] * x->u[g]);
+        /* Whole groups unrolled (constant offsets, no per-element bounds), the same
+         * integer sums as the plain loop. */
+        for (int g = 0; g < full; g++, row += 4, xp += 4) {
+            int32_t dot = row[0] * xp[0] + row[1] * xp[1] + row[2] * xp[2] + row[3] * xp[3];
+            acc += (int64_t)dot * ((int32_t)wu[g] * xu[g]);
         }
-        out[i] = wls_xf_apply(acc, wls_xf_mul(w->row_scale[i], x->scale), WLS_ACT_FRAC);
+        if (full < ng) {
+            int32_t dot = 0; /* |dot| <= WLS_GROUP * 127 * 127 */
+            for (int j = 0; j < n - full * WLS_GROUP; j++)
+                dot += (int32_t)row[j] * xp[j];
+            acc += (int64_t)dot * ((int32_t)wu[full] * xu[full]);
+        }
+        out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
     }
 }
 
@@ -99,7 +141,7 @@ wls_xf wls_rms_factor(const int32_t *x, int n)
         sh++;
     int64_t ss = 0;
     for (int j = 0; j < n; j++) {
-        int64_t v = wls_rshift(x[j], sh);
+        int64_t v = wls_rshift32(x[j], sh);
         ss += v * v;
     }
     /* mean(x^2) + eps in units of 2^(2*sh - 32); eps = 42950 * 2^-32 ~= 1e-5 */
