@@ -6,13 +6,13 @@ wl_perf_costs wl_perf_default_costs(void)
 {
     /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
     wl_perf_costs c = {0};
-    c.group = 112.3;
-    c.swiglu = 613.8;
-    c.quant_elem = 159.8;
-    c.kv_elem = 200.9;
-    c.att_pos = 1678.9;
-    c.att_out_elem = 373.1;
-    c.residual_elem = 16.3;
+    c.group = 41.9;
+    c.swiglu = 470.4;
+    c.quant_elem = 79.0;
+    c.kv_elem = 166.6;
+    c.att_pos = 1029.7;
+    c.att_out_elem = 174.2;
+    c.residual_elem = 16.7;
     c.word_send = 4.0;
     c.word_recv = 4.0;
     c.combine_word = 8.0;
