@@ -378,6 +378,8 @@ static int cmd_decode(int argc, char **argv)
         json_number_or_null(stdout, st.has_cycles && st.cycles_per_token > 0,
                             PROJECTED_CLOCK_HZ / st.cycles_per_token);
         printf(",\"projected_clock_hz\":%.0f", PROJECTED_CLOCK_HZ);
+        printf(",\"model_cycles_per_token\":");
+        json_number_or_null(stdout, st.has_cycles, st.model_cycles_per_token);
         printf("}}\n");
     } else {
         fputc('\n', stdout);
