@@ -496,10 +496,18 @@ static int tile_plan(void *state, const wl_model *m, FILE *f, int json, wl_error
             int last = q.spec.seq_len - 1;
             wl_perf_predict(&pl, &q.spec, &costs, 0, 1, &t0);
             wl_perf_predict(&pl, &q.spec, &costs, last, 1, &t1);
+            int span = q.spec.seq_len < 256 ? q.spec.seq_len : 256;
+            double mean = 0;
+            for (int pos = 0; pos < span; pos++) {
+                wl_perf_terms t;
+                wl_perf_predict(&pl, &q.spec, &costs, pos, 1, &t);
+                mean += t.total / span;
+            }
             fprintf(f, "analytic model (docs/PERFORMANCE.md): %.0f cycles at position 0 "
                        "(matvec %.0f, vector %.0f, attention %.0f, fabric %.0f), %.0f at "
-                       "position %d\n",
-                    t0.total, t0.matvec, t0.vector, t0.attention, t0.fabric, t1.total, last);
+                       "position %d, mean %.0f over positions 0-%d\n",
+                    t0.total, t0.matvec, t0.vector, t0.attention, t0.fabric, t1.total, last,
+                    mean, span - 1);
         }
         if (!pl.fits)
             rc = wl_plan_fail(&pl, &q.spec, err);
