@@ -57,9 +57,9 @@ TESTS += $(HOST_TESTS)
 
 .PHONY: run firmware-spec-check
 # Decodes the shipped model on the simulated 4x4 tile (greedy: the whole job runs on
-# the tile). A position costs about a million tile cycles for now, so few steps by
+# the tile). A position costs about 0.66 M tile cycles for now, so few steps by
 # default: make run RUN_STEPS=64 for more, RUN_DEVICE=ref for the host golden model.
-RUN_STEPS  ?= 6
+RUN_STEPS  ?= 8
 RUN_DEVICE ?= sim:4x4
 run: deps $(WAFERLET) $(DEF_MODEL) $(BUILD)/sim/libwlsim_4x4.so firmware
 	$(WAFERLET) decode -d $(RUN_DEVICE) -n $(RUN_STEPS) -t 0
