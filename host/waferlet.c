@@ -384,7 +384,7 @@ static int cmd_decode(int argc, char **argv)
     } else {
         fputc('\n', stdout);
         fflush(stdout);
-        fprintf(stderr, "achieved tok/s: %.1f (%d tokens on %s)\n", tps, n_out, o.device);
+        fprintf(stderr, "achieved tok/s: %.3g (%d tokens on %s)\n", tps, n_out, o.device);
         if (st.has_cycles)
             fprintf(stderr,
                     "tile: %.0f cycles/token, TTFT %.0f cycles, MAC utilization %.2f%%; "
