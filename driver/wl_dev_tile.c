@@ -280,6 +280,37 @@ static int pe_faults(tile_dev *d, wl_error *err)
     return WL_OK;
 }
 
+/* Names the PEs whose last gather flag at the root lags the others (the usual sign
+ * of a stalled collective), for the error of a job that ran out of budget. */
+static int stuck_report(tile_dev *d, wl_error *err)
+{
+    const wl_plan *pl = &d->plan;
+    uint32_t flags[WLD_FLAG_GATHER + 4096];
+    int n = WLD_FLAG_GATHER + pl->n_pe, rc;
+    if (n > (int)(sizeof flags / sizeof flags[0]))
+        return WL_OK;
+    if ((rc = wl_tile_read(d->link, 0, 0, pl->pe[0].blk.flags, flags, (size_t)n, err)))
+        return rc;
+    uint32_t newest = 0;
+    for (int p = 1; p < pl->n_pe; p++)
+        if (flags[WLD_FLAG_GATHER + p] > newest)
+            newest = flags[WLD_FLAG_GATHER + p];
+    char list[160] = "";
+    size_t len = 0;
+    int behind = 0;
+    for (int p = 1; p < pl->n_pe; p++)
+        if (flags[WLD_FLAG_GATHER + p] != newest) {
+            if (behind++ < 8 && len < sizeof list - 16)
+                len += (size_t)snprintf(list + len, sizeof list - len, " (%d,%d)",
+                                        p % pl->cols, p / pl->cols);
+        }
+    return wl_fail(err, WL_ERR_DEVICE,
+                   "the tile job stalled: root epoch flags east %08x south %08x emb %08x "
+                   "rope %08x, newest gather %08x, %d PEs behind:%s",
+                   flags[WLD_FLAG_EAST], flags[WLD_FLAG_SOUTH], flags[WLD_FLAG_EMB],
+                   flags[WLD_FLAG_ROPE], newest, behind, list);
+}
+
 /* Waits until every PE has stopped (the followers leave after the root's EXIT). */
 static int wait_stopped(tile_dev *d, wl_error *err)
 {
@@ -324,9 +355,17 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
         rc = wl_tile_start(d->link, all_pes(d), err);
     if (rc)
         return rc;
-    /* Poll the job block; stream the tokens as they appear. The budget is generous:
-     * a step costs far below 2^24 cycles on any mesh this runs. */
-    uint64_t t0 = wl_link_now(d->link), budget = (uint64_t)(j->n_steps + 1) << 24;
+    /* Poll the job block; stream the tokens as they appear. The budget is ten times
+     * the analytic model's cycles for the job, plus slack: a stuck job is reported
+     * (with which PE has not arrived where) instead of polling forever. */
+    wl_perf_costs costs = wl_perf_default_costs();
+    double predicted = 0;
+    for (uint32_t i = 0; i < j->n_steps; i++) {
+        wl_perf_terms t;
+        wl_perf_predict(&d->plan, &d->q.spec, &costs, (int)(j->pos0 + i), 1, &t);
+        predicted += t.total;
+    }
+    uint64_t t0 = wl_link_now(d->link), budget = (uint64_t)(10 * predicted) + 4000000;
     uint32_t seen = 0, st[2] = {0, 0};
     for (;;) {
         rc = wl_tile_read(d->link, 0, 0, job + 7 * 4, st, 2, err);
@@ -350,6 +389,8 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
                            st[1] == WLD_ST_BAD_JOB ? "job" : "placement", st[1]);
         if (wl_link_now(d->link) - t0 > budget) {
             rc = pe_faults(d, err);
+            if (rc == WL_OK)
+                rc = stuck_report(d, err);
             return rc ? rc
                       : wl_fail(err, WL_ERR_DEVICE,
                                 "the tile did not finish a %u-step job in %llu cycles",
