@@ -314,7 +314,6 @@ static int wait_stopped(tile_dev *d, wl_error *err)
 
 static int run_job(tile_dev *d, job_run *j, wl_error *err)
 {
-    const wl_plan *pl = &d->plan;
     uint32_t job = job_addr(d);
     uint32_t feed = job + (uint32_t)sizeof(wld_job);
     uint32_t out = feed + 4u * (uint32_t)d->q.spec.seq_len;
@@ -386,7 +385,6 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
     memcpy(j->prof, tail + 1, sizeof j->prof);
     if (rc == WL_OK)
         rc = wait_stopped(d, err);
-    (void)pl;
     return rc;
 }
 
