@@ -262,35 +262,54 @@ typedef struct {
 
 static uint32_t job_addr(const tile_dev *d) { return d->plan.pe[0].blk.job; }
 
-/* Names the PEs whose last gather flag at the root lags the others (the usual sign
- * of a stalled collective), for the error of a job that ran out of budget. */
-static int stuck_report(tile_dev *d, wl_error *err)
+static const char *wait_name(uint32_t what, char *buf, size_t n)
+{
+    static const char *const names[] = {"east", "south", "emb", "rope"};
+    if (what == WLD_WAIT_BCAST)
+        return "broadcast";
+    if (what < sizeof names / sizeof names[0])
+        return names[what];
+    snprintf(buf, n, "gather %u", what - WLD_FLAG_GATHER);
+    return buf;
+}
+
+/* Says where every PE waits (the flag or broadcast and the epoch each one noted before
+ * blocking), grouped, for the error of a job that ran out of budget. Only dmem is
+ * read: a PE whose core waits on an empty receive queue holds its MMIO target. */
+static int stuck_report(tile_dev *d, uint32_t n_steps, uint64_t budget, wl_error *err)
 {
     const wl_plan *pl = &d->plan;
-    uint32_t flags[WLD_FLAG_GATHER + 4096];
-    int n = WLD_FLAG_GATHER + pl->n_pe, rc;
-    if (n > (int)(sizeof flags / sizeof flags[0]))
-        return WL_OK;
-    if ((rc = wl_tile_read(d->link, 0, 0, pl->pe[0].blk.flags, flags, (size_t)n, err)))
-        return rc;
-    uint32_t newest = 0;
-    for (int p = 1; p < pl->n_pe; p++)
-        if (flags[WLD_FLAG_GATHER + p] > newest)
-            newest = flags[WLD_FLAG_GATHER + p];
-    char list[160] = "";
+    enum { MAX_GROUPS = 4 };
+    struct wait_group { uint32_t what, ep; int n, first; } g[MAX_GROUPS];
+    int ng = 0, other = 0;
+    for (int p = 0; p < pl->n_pe; p++) {
+        uint32_t f[WLD_FLAG_GATHER];
+        int rc = wl_tile_read(d->link, p % pl->cols, p / pl->cols, pl->pe[p].blk.flags, f,
+                              WLD_FLAG_GATHER, err);
+        if (rc)
+            return rc;
+        uint32_t what = f[WLD_FLAG_WAIT_WHAT], ep = f[WLD_FLAG_WAIT_EP];
+        int k = 0;
+        while (k < ng && (g[k].what != what || g[k].ep != ep))
+            k++;
+        if (k == ng && ng < MAX_GROUPS)
+            g[ng++] = (struct wait_group){what, ep, 0, p};
+        if (k < ng)
+            g[k].n++;
+        else
+            other++;
+    }
+    char list[240] = "";
     size_t len = 0;
-    int behind = 0;
-    for (int p = 1; p < pl->n_pe; p++)
-        if (flags[WLD_FLAG_GATHER + p] != newest) {
-            if (behind++ < 8 && len < sizeof list - 16)
-                len += (size_t)snprintf(list + len, sizeof list - len, " (%d,%d)",
-                                        p % pl->cols, p / pl->cols);
-        }
+    for (int k = 0; k < ng && len < sizeof list; k++) {
+        char buf[24];
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s %d on %s ep %08x (first (%d,%d))",
+                                k ? ";" : "", g[k].n, wait_name(g[k].what, buf, sizeof buf), g[k].ep,
+                                g[k].first % pl->cols, g[k].first / pl->cols);
+    }
     return wl_fail(err, WL_ERR_DEVICE,
-                   "the tile job stalled: root epoch flags east %08x south %08x emb %08x "
-                   "rope %08x, newest gather %08x, %d PEs behind:%s",
-                   flags[WLD_FLAG_EAST], flags[WLD_FLAG_SOUTH], flags[WLD_FLAG_EMB],
-                   flags[WLD_FLAG_ROPE], newest, behind, list);
+                   "the tile did not finish a %u-step job in %llu cycles; PEs wait:%s%s",
+                   n_steps, (unsigned long long)budget, list, other ? "; others elsewhere" : "");
 }
 
 /* Waits until every PE has stopped (the followers leave after the root's EXIT). */
@@ -368,15 +387,8 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
         if (st[1] == WLD_ST_BAD_JOB || st[1] == WLD_ST_BAD_BLOCK)
             return wl_fail(err, WL_ERR_DEVICE, "the tile rejected the %s (status %u)",
                            st[1] == WLD_ST_BAD_JOB ? "job" : "placement", st[1]);
-        if (wl_link_now(d->link) - t0 > budget) {
-            /* Only dmem is read here: a PE whose core waits on an empty receive
-             * queue holds its MMIO target, so its mailbox would not answer. */
-            rc = stuck_report(d, err);
-            return rc ? rc
-                      : wl_fail(err, WL_ERR_DEVICE,
-                                "the tile did not finish a %u-step job in %llu cycles",
-                                j->n_steps, (unsigned long long)budget);
-        }
+        if (wl_link_now(d->link) - t0 > budget)
+            return stuck_report(d, j->n_steps, budget, err);
     }
     j->n_out = seen;
     uint32_t tail[1 + WLD_PROF_N];

@@ -38,10 +38,21 @@ static void put_flag(const wld_mesh *m, unsigned x, unsigned y, unsigned idx)
     mesh_put(m, x, y, m->b->flags + 4 * idx, &ep, 1);
 }
 
+/* Leaves what this PE is about to wait for where the host can read it. */
+static void note_wait(const wld_mesh *m, unsigned what)
+{
+    volatile uint32_t *f = WORDS(m->b->flags);
+    f[WLD_FLAG_WAIT_EP] = m->ep;
+    f[WLD_FLAG_WAIT_WHAT] = what;
+}
+
 static void wait_flag(const wld_mesh *m, unsigned idx)
 {
     volatile uint32_t *f = WORDS(m->b->flags);
-    while (f[idx] != m->ep) {
+    note_wait(m, idx);
+    /* At least this epoch, not exactly: a PE with little work runs through several
+     * gathers (q, k, v) before the root looks, and a later flag overwrites this one. */
+    while ((int32_t)(f[idx] - m->ep) < 0) {
     }
 }
 
@@ -53,9 +64,11 @@ void mesh_bcast(const wld_mesh *m, void *words, unsigned n)
     if (mesh_is_root(m))
         for (unsigned i = 0; i < n; i++)
             wl_send(WLD_BCAST_COLOR, w[i]);
-    else
+    else {
+        note_wait(m, WLD_WAIT_BCAST);
         for (unsigned i = 0; i < n; i++)
             w[i] = wl_recv();
+    }
 }
 
 void mesh_gather(wld_mesh *m, uint32_t dst, const void *src, unsigned n)

@@ -2,7 +2,8 @@
  * broadcasts from the root PE (0,0) on one multicast color, and remote writes
  * (request-network WRITE packets) for gathers to the root and reduction chains
  * toward it. Synchronisation is by flag words that carry an epoch number which
- * every PE advances in lockstep, one per gather or reduction. */
+ * every PE advances in lockstep, one per gather or reduction; a waiter waits until
+ * a flag has reached its epoch, since a faster writer may already have moved it on. */
 #ifndef WLD_MESH_H
 #define WLD_MESH_H
 #include <stdint.h>
@@ -30,7 +31,7 @@ void mesh_bcast(const wld_mesh *m, void *words, unsigned n);
 /* Every PE copies n words to the root's address `dst`; the root returns once all
  * have arrived. */
 void mesh_gather(wld_mesh *m, uint32_t dst, const void *src, unsigned n);
-/* Root: waits for the flag `idx` of the current epoch (written by one PE with
+/* Root: waits until the flag `idx` reaches the current epoch (written by one PE with
  * mesh_signal_root), then advances the epoch; others just advance. */
 void mesh_signal_root(const wld_mesh *m, unsigned idx);
 void mesh_wait_signal(wld_mesh *m, const unsigned *idx, unsigned n);

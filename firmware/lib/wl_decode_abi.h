@@ -52,7 +52,12 @@ typedef struct {
     uint32_t job;         /* wld_job */
 } wld_pe;
 
-enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_GATHER };
+/* Flag words. WAIT_WHAT / WAIT_EP are written by the PE itself before it blocks: the
+ * flag index it polls (or WLD_WAIT_BCAST while it receives a broadcast) and the epoch
+ * it expects, so the host can tell where a stalled job stands on every PE. */
+enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_WAIT_WHAT,
+       WLD_FLAG_WAIT_EP, WLD_FLAG_GATHER };
+#define WLD_WAIT_BCAST 0xFFFFu
 
 /* Where the root PE's cycles go (wld_job.prof). */
 enum { WLD_PROF_MATVEC, WLD_PROF_VECTOR, WLD_PROF_ATTN, WLD_PROF_COMM, WLD_PROF_QUANT,
