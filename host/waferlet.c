@@ -628,13 +628,16 @@ static int cmd_info(int argc, char **argv)
 /* ---- bench -------------------------------------------------------------------- */
 
 static const char *bench_help =
-    "usage: waferlet bench [-d DEVICE] [-m MODEL] [-n STEPS] [--json]\n"
-    "Greedy-decodes STEPS positions (default 128) from BOS and reports speed.\n";
+    "usage: waferlet bench [-d DEVICE] [-m MODEL] [-n STEPS] [--prompt-ids IDS] [--json]\n"
+    "Greedy-decodes STEPS positions (default 128, prompt included) from BOS, or from the\n"
+    "prompt IDS (comma-separated token ids, BOS first), and reports speed; on the tile\n"
+    "also cycles per position, TTFT (cycles to the first generated token), MAC\n"
+    "utilization and the analytic model's prediction.\n";
 
 static int cmd_bench(int argc, char **argv)
 {
     options o;
-    if (parse_options("bench", argc, argv, "-d -m -n --json", &o))
+    if (parse_options("bench", argc, argv, "-d -m -n --prompt-ids --json", &o))
         return 1;
     if (o.help) {
         fputs(bench_help, stdout);
@@ -653,12 +656,25 @@ static int cmd_bench(int argc, char **argv)
         return 1;
     }
     int steps = o.steps > m.cfg.seq_len ? m.cfg.seq_len : o.steps;
-    int bos = 1, n_out = 0, rc = 0;
+    int bos = 1, n_out = 0, rc = 0, *prompt = &bos, n_prompt = 1, *ids = NULL;
     int *out = malloc((size_t)steps * sizeof *out);
-    wl_decode_job job = {&bos, 1, steps, 0.0f, 0.0f, 0};
     wl_decode_stats st;
     wl_error err;
-    if (!out) {
+    if (o.prompt_ids) {
+        if (wl_tokens_parse(o.prompt_ids, "--prompt-ids", m.cfg.vocab_size, &ids, &n_prompt,
+                            &err))
+            rc = die("%s", err.msg);
+        else if (n_prompt == 0)
+            rc = die("bench: --prompt-ids is empty");
+        else if (n_prompt > steps)
+            rc = die("bench: the prompt has %d ids but -n allows %d positions", n_prompt,
+                     steps);
+        prompt = ids;
+    }
+    wl_decode_job job = {prompt, n_prompt, steps, 0.0f, 0.0f, 0};
+    if (rc) {
+        /* reported above */
+    } else if (!out) {
         rc = die("out of memory");
     } else if (wl_device_decode(dev, &job, out, &n_out, NULL, NULL, &st, &err)) {
         rc = die("%s", err.msg);
@@ -671,7 +687,7 @@ static int cmd_bench(int argc, char **argv)
                    "\"cycles_per_token\":",
                    n_out, st.wall_seconds, tps);
             json_number_or_null(stdout, st.has_cycles, st.cycles_per_token);
-            printf(",\"ttft_cycles\":");
+            printf(",\"prompt_tokens\":%d,\"ttft_cycles\":", n_prompt);
             json_number_or_null(stdout, st.has_cycles, st.ttft_cycles);
             printf(",\"mac_utilization\":");
             json_number_or_null(stdout, st.has_cycles, st.mac_utilization);
@@ -704,6 +720,7 @@ static int cmd_bench(int argc, char **argv)
         }
     }
     free(out);
+    free(ids);
     wl_device_close(dev);
     wl_model_free(&m);
     return rc;

@@ -22,25 +22,31 @@ ALL_TARGETS += $(DEC_FW)
 
 # Tile decode against the golden model: a small generated model on 2x2 in `make test`;
 # test-long runs it, the shipped model and the 264K checkpoint on 2x2 with 256 KiB per
-# PE and 4x4. Not 8x8: decode stalls there (docs/PERFORMANCE.md, "Open problems").
+# PE and 4x4 (4 tokens each), and on 8x8 (2 tokens each: 8x8 simulates at a few
+# thousand cycles/s here).
 $(BUILD)/tests/test_tile_decode: | $(BUILD)/sim/libwlsim_2x2.so $(DEC_FW) $(DEF_MODEL)
 TESTS += $(BUILD)/tests/test_tile_decode
 ALL_TARGETS += $(BUILD)/tests/test_tile_decode
 
 .PHONY: test-tile-decode-long
-test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4.so
+test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4.so \
+                       $(BUILD)/sim/libwlsim_8x8.so
 	@$(MAKE) -s sim MESH=2x2 DMEM_KIB=256 >/dev/null
 	WL_TILE_DECODE_MESHES="2x2:256k 4x4" WL_TILE_DECODE_SHIPPED=4 WL_TILE_DECODE_SHARED=4 \
 	  $(BUILD)/tests/test_tile_decode
+	WL_TILE_DECODE_MESHES=8x8 WL_TILE_DECODE_SHIPPED=2 WL_TILE_DECODE_SHARED=2 \
+	  $(BUILD)/tests/test_tile_decode
 test-long: test-tile-decode-long
 
-# bench.json section "decode": a few positions on 2x2 (256 KiB per PE) and 4x4 (8x8
-# stalls for now: docs/PERFORMANCE.md).
+# bench.json section "decode": a few positions from BOS on 2x2 (256 KiB per PE), 4x4
+# and 8x8, and TTFT for a 32-id prompt on 4x4 (tools/bench-decode.sh).
 BENCH_DECODE_STEPS ?= 4
-$(BUILD)/bench/decode.json: $(WAFERLET) $(DEC_FW) $(DEF_MODEL) $(BUILD)/sim/libwlsim_4x4.so
+$(BUILD)/bench/decode.json: $(WAFERLET) $(DEC_FW) $(DEF_MODEL) $(BUILD)/sim/libwlsim_4x4.so \
+                            $(BUILD)/sim/libwlsim_8x8.so
 	@$(MAKE) -s sim MESH=2x2 DMEM_KIB=256 >/dev/null
 	@mkdir -p $(dir $@)
-	tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) sim:2x2:256k sim:4x4
+	tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) sim:4x4 sim:2x2:256k sim:4x4 \
+	  sim:8x8
 .PHONY: $(BUILD)/bench/decode.json
 BENCH_PARTS += $(BUILD)/bench/decode.json
 $(BUILD)/tests/test_cli: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so

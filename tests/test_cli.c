@@ -159,6 +159,24 @@ static void test_plan(void **st)
     assert_non_null(strstr(err, "placement plans are for tiles"));
 }
 
+static void test_bench_prompt(void **st)
+{
+    (void)st;
+    assert_int_equal(run("bench -d ref -n 8 --prompt-ids 1,300,301 --json", out, sizeof out, err,
+                         sizeof err),
+                     0);
+    assert_int_equal((int)json_number(out, "prompt_tokens"), 3);
+    assert_int_equal(run("bench -d ref -n 4 --json", out, sizeof out, err, sizeof err), 0);
+    assert_int_equal((int)json_number(out, "prompt_tokens"), 1);
+    assert_int_equal(run("bench -d ref -n 2 --prompt-ids 1,300,301", out, sizeof out, err,
+                         sizeof err),
+                     1);
+    assert_true(one_line(err));
+    assert_non_null(strstr(err, "the prompt has 3 ids but -n allows 2 positions"));
+    assert_int_equal(run("bench -d ref --prompt-ids 1,99999", out, sizeof out, err, sizeof err), 1);
+    assert_non_null(strstr(err, "99999"));
+}
+
 static void test_info(void **st)
 {
     (void)st;
@@ -175,7 +193,7 @@ int main(void)
         cmocka_unit_test(test_help),        cmocka_unit_test(test_errors_are_one_line),
         cmocka_unit_test(test_decode_json), cmocka_unit_test(test_decode_seeded_and_streamed),
         cmocka_unit_test(test_eval_and_tokenize), cmocka_unit_test(test_info),
-        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_plan),        cmocka_unit_test(test_bench_prompt),
     };
     return cmocka_run_group_tests_name("waferlet CLI", tests, NULL, NULL);
 }

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# bench.json section "decode": greedy decode from BOS on simulated tiles, one entry per
-# device, each the JSON of `waferlet bench` (cycles/token, TTFT, MAC utilization, the
-# root PE's cycle profile). Uses the shared 264K checkpoint when ../shared is present,
-# else the shipped model.
-# usage: bench-decode.sh WAFERLET OUT STEPS DEVICE...
+# bench.json section "decode": greedy decode on simulated tiles, each entry the JSON of
+# `waferlet bench` (cycles per position, TTFT, MAC utilization, the root PE's cycle
+# profile, the analytic model's figure). "runs": STEPS positions from BOS on every
+# DEVICE; "prompt_runs": a 32-id prompt (the first 32 ids of the shared sequence, BOS
+# first; else BOS and 300..330) and one generated token on PROMPT_DEVICE, for TTFT.
+# Uses the shared 264K checkpoint when ../shared is present, else the shipped model.
+# usage: bench-decode.sh WAFERLET OUT STEPS PROMPT_DEVICE DEVICE...
 set -euo pipefail
-exe=$1 out=$2 steps=$3; shift 3
-model="${WL_SHARED:-../shared}/models/llama2c-264k.bin"
+exe=$1 out=$2 steps=$3 prompt_dev=$4; shift 4
+shared="${WL_SHARED:-../shared}"
+model="$shared/models/llama2c-264k.bin"
 [ -f "$model" ] || model="$(dirname "$exe")/models/waferlet-default.bin"
+seq_json="$shared/reference/llama2c-264k.eval.json"
+prompt="1,$(seq -s, 300 330)"
+if [ -f "$model" ] && [ -f "$seq_json" ] && [ "$(basename "$model")" = llama2c-264k.bin ]; then
+  ids=$(tr -d ' \n' < "$seq_json" | sed -n 's/.*"sequence":\[\([0-9,]*\)\].*/\1/p')
+  [ -n "$ids" ] && prompt="$(echo "$ids" | cut -d, -f1-32)"
+fi
 {
   printf '{"model": "%s", "steps": %s, "runs": [' "$(basename "$model")" "$steps"
   sep=''
@@ -16,6 +25,8 @@ model="${WL_SHARED:-../shared}/models/llama2c-264k.bin"
     "$exe" bench -d "$dev" -m "$model" -n "$steps" --json
     sep=','
   done
+  printf '],\n "prompt_runs": [\n  '
+  "$exe" bench -d "$prompt_dev" -m "$model" -n 32 --prompt-ids "$prompt" --json
   printf ']}\n'
 } > "$out.tmp"
 mv "$out.tmp" "$out"
