@@ -72,10 +72,11 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Ten significant digits: cycle counts in the hundreds of millions stay exact. */
 static void json_number_or_null(FILE *f, int has, double v)
 {
     if (has && isfinite(v))
-        fprintf(f, "%.6g", v);
+        fprintf(f, "%.10g", v);
     else
         fputs("null", f);
 }
