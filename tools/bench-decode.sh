@@ -4,8 +4,12 @@
 # profile, the analytic model's figure). "runs": STEPS positions from BOS on every
 # DEVICE; "prompt_runs": a 32-id prompt (the first 32 ids of the shared sequence, BOS
 # first; else BOS and 300..330) and one generated token on PROMPT_DEVICE, for TTFT.
+# With LONG_STEPS set (make bench BENCH_DECODE_LONG=256), "long_runs" adds LONG_STEPS
+# positions on PROMPT_DEVICE from a 2-id prompt (BOS and the shared sequence's first id:
+# greedy from BOS alone ends in BOS after 10 tokens with the 264K checkpoint); about
+# 70 minutes for 256 positions on 4x4 here.
 # Uses the shared 264K checkpoint when ../shared is present, else the shipped model.
-# usage: bench-decode.sh WAFERLET OUT STEPS PROMPT_DEVICE DEVICE...
+# usage: [LONG_STEPS=N] bench-decode.sh WAFERLET OUT STEPS PROMPT_DEVICE DEVICE...
 set -euo pipefail
 exe=$1 out=$2 steps=$3 prompt_dev=$4; shift 4
 shared="${WL_SHARED:-../shared}"
@@ -27,6 +31,11 @@ fi
   done
   printf '],\n "prompt_runs": [\n  '
   "$exe" bench -d "$prompt_dev" -m "$model" -n 32 --prompt-ids "$prompt" --json
+  if [ -n "${LONG_STEPS:-}" ]; then
+    printf '],\n "long_runs": [\n  '
+    "$exe" bench -d "$prompt_dev" -m "$model" -n "$LONG_STEPS" \
+      --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)" --json
+  fi
   printf ']}\n'
 } > "$out.tmp"
 mv "$out.tmp" "$out"
