@@ -651,16 +651,11 @@ static int cmd_bench(int argc, char **argv)
     wl_model m;
     if (load_model(&o, &m))
         return 1;
-    wl_device *dev;
-    if (open_device(&o, &m, &dev)) {
-        wl_model_free(&m);
-        return 1;
-    }
     int steps = o.steps > m.cfg.seq_len ? m.cfg.seq_len : o.steps;
     int bos = 1, n_out = 0, rc = 0, *prompt = &bos, n_prompt = 1, *ids = NULL;
-    int *out = malloc((size_t)steps * sizeof *out);
     wl_decode_stats st;
     wl_error err;
+    /* Checked before the device opens: a tile load uploads the whole model. */
     if (o.prompt_ids) {
         if (wl_tokens_parse(o.prompt_ids, "--prompt-ids", m.cfg.vocab_size, &ids, &n_prompt,
                             &err))
@@ -672,10 +667,15 @@ static int cmd_bench(int argc, char **argv)
                      steps);
         prompt = ids;
     }
+    wl_device *dev = NULL;
+    if (rc || open_device(&o, &m, &dev)) {
+        free(ids);
+        wl_model_free(&m);
+        return 1;
+    }
+    int *out = malloc((size_t)steps * sizeof *out);
     wl_decode_job job = {prompt, n_prompt, steps, 0.0f, 0.0f, 0};
-    if (rc) {
-        /* reported above */
-    } else if (!out) {
+    if (!out) {
         rc = die("out of memory");
     } else if (wl_device_decode(dev, &job, out, &n_out, NULL, NULL, &st, &err)) {
         rc = die("%s", err.msg);
