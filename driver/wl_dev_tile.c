@@ -366,7 +366,12 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
         predicted += t.total;
     }
     uint64_t t0 = wl_link_now(d->link), budget = (uint64_t)(10 * predicted) + 4000000;
-    uint32_t seen = 0, st[2] = {0, 0};
+    uint32_t seen = 0, st[2] = {0, 0}, n_emit = j->n_steps - j->n_feed + 1;
+    /* Without a token stream (bench) a job of many outputs shows them as a progress
+     * bar; a decode prints its tokens, and one-position jobs (eval) need none. */
+    int bar = !j->on_token && n_emit > 1;
+    if (bar)
+        report(d, "decode", 0, n_emit);
     for (;;) {
         rc = wl_tile_read(d->link, 0, 0, job + 7 * 4, st, 2, err);
         if (rc)
@@ -381,6 +386,8 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
                 if (j->on_token && j->out[k].token != 1)
                     j->on_token(j->ctx, j->first_pos + (int)k, (int)j->out[k].token);
             seen = n_out;
+            if (bar && seen < n_emit)
+                report(d, "decode", seen, n_emit);
         }
         if (st[1] == WLD_ST_DONE)
             break;
@@ -391,6 +398,8 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
             return stuck_report(d, j->n_steps, budget, err);
     }
     j->n_out = seen;
+    if (bar) /* ends the bar, also when BOS ended the job early */
+        report(d, "decode", n_emit, n_emit);
     uint32_t tail[1 + WLD_PROF_N];
     rc = wl_tile_read(d->link, 0, 0, job + 9 * 4, tail, 1 + WLD_PROF_N, err);
     j->cycles = tail[0];
