@@ -39,17 +39,20 @@ test-tile-decode-long: $(BUILD)/tests/test_tile_decode $(BUILD)/sim/libwlsim_4x4
 test-long: test-tile-decode-long
 
 # bench.json section "decode": a few positions from BOS on 2x2 (256 KiB per PE), 4x4
-# and 8x8, and TTFT for a 32-id prompt on 4x4 (tools/bench-decode.sh); with
-# BENCH_DECODE_LONG=256 also positions 0-255 on 4x4 (about 70 minutes).
+# and 8x8, and TTFT for a 32-id prompt on 2x2 (256 KiB) and 4x4, about 25 minutes
+# (tools/bench-decode.sh). BENCH_DECODE_LONG=256 adds positions 0-255 on 2x2 (256 KiB)
+# and 4x4 and the 32-id-prompt TTFT on 8x8: about 3.5 hours more here.
 BENCH_DECODE_STEPS ?= 4
 BENCH_DECODE_LONG ?=
+BENCH_DECODE_PROMPT ?= sim:2x2:256k sim:4x4 $(if $(BENCH_DECODE_LONG),sim:8x8)
+BENCH_DECODE_LONG_DEVICES ?= sim:2x2:256k sim:4x4
 $(BUILD)/bench/decode.json: $(WAFERLET) $(DEC_FW) $(DEF_MODEL) $(BUILD)/sim/libwlsim_4x4.so \
                             $(BUILD)/sim/libwlsim_8x8.so
 	@$(MAKE) -s sim MESH=2x2 DMEM_KIB=256 >/dev/null
 	@mkdir -p $(dir $@)
-	LONG_STEPS=$(BENCH_DECODE_LONG) tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) \
-	  sim:4x4 sim:2x2:256k sim:4x4 \
-	  sim:8x8
+	PROMPT_DEVICES="$(BENCH_DECODE_PROMPT)" LONG_STEPS=$(BENCH_DECODE_LONG) \
+	  LONG_DEVICES="$(BENCH_DECODE_LONG_DEVICES)" \
+	  tools/bench-decode.sh $(WAFERLET) $@ $(BENCH_DECODE_STEPS) sim:2x2:256k sim:4x4 sim:8x8
 .PHONY: $(BUILD)/bench/decode.json
 BENCH_PARTS += $(BUILD)/bench/decode.json
 $(BUILD)/tests/test_cli: | $(BUILD)/sim/libwlsim_2x2.so $(BUILD)/sim/libwlsim_4x4.so

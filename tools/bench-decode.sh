@@ -3,15 +3,18 @@
 # `waferlet bench` (cycles per position, TTFT, MAC utilization, the root PE's cycle
 # profile, the analytic model's figure). "runs": STEPS positions from BOS on every
 # DEVICE; "prompt_runs": a 32-id prompt (the first 32 ids of the shared sequence, BOS
-# first; else BOS and 300..330) and one generated token on PROMPT_DEVICE, for TTFT.
-# With LONG_STEPS set (make bench BENCH_DECODE_LONG=256), "long_runs" adds LONG_STEPS
-# positions on PROMPT_DEVICE from a 2-id prompt (BOS and the shared sequence's first id:
-# greedy from BOS alone ends in BOS after 10 tokens with the 264K checkpoint); about
-# 70 minutes for 256 positions on 4x4 here.
+# first; else BOS and 300..330) and one generated token on each of PROMPT_DEVICES, for
+# TTFT. With LONG_STEPS set (make bench BENCH_DECODE_LONG=256), "long_runs" adds
+# LONG_STEPS positions on each of LONG_DEVICES from a 2-id prompt (BOS and the shared
+# sequence's first id: greedy from BOS alone ends in BOS after 10 tokens with the 264K
+# checkpoint).
 # Uses the shared 264K checkpoint when ../shared is present, else the shipped model.
-# usage: [LONG_STEPS=N] bench-decode.sh WAFERLET OUT STEPS PROMPT_DEVICE DEVICE...
+# usage: [PROMPT_DEVICES="D..."] [LONG_STEPS=N LONG_DEVICES="D..."] \
+#        bench-decode.sh WAFERLET OUT STEPS DEVICE...
 set -euo pipefail
-exe=$1 out=$2 steps=$3 prompt_dev=$4; shift 4
+exe=$1 out=$2 steps=$3; shift 3
+prompt_devs=${PROMPT_DEVICES:-sim:4x4}
+long_devs=${LONG_DEVICES:-sim:4x4}
 shared="${WL_SHARED:-../shared}"
 model="$shared/models/llama2c-264k.bin"
 [ -f "$model" ] || model="$(dirname "$exe")/models/waferlet-default.bin"
@@ -29,12 +32,22 @@ fi
     "$exe" bench -d "$dev" -m "$model" -n "$steps" --json
     sep=','
   done
-  printf '],\n "prompt_runs": [\n  '
-  "$exe" bench -d "$prompt_dev" -m "$model" -n 32 --prompt-ids "$prompt" --json
+  printf '],\n "prompt_runs": ['
+  sep=''
+  for dev in $prompt_devs; do
+    printf '%s\n  ' "$sep"
+    "$exe" bench -d "$dev" -m "$model" -n 32 --prompt-ids "$prompt" --json
+    sep=','
+  done
   if [ -n "${LONG_STEPS:-}" ]; then
-    printf '],\n "long_runs": [\n  '
-    "$exe" bench -d "$prompt_dev" -m "$model" -n "$LONG_STEPS" \
-      --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)" --json
+    printf '],\n "long_runs": ['
+    sep=''
+    for dev in $long_devs; do
+      printf '%s\n  ' "$sep"
+      "$exe" bench -d "$dev" -m "$model" -n "$LONG_STEPS" \
+        --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)" --json
+      sep=','
+    done
   fi
   printf ']}\n'
 } > "$out.tmp"
