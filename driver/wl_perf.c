@@ -10,7 +10,8 @@ wl_perf_costs wl_perf_default_costs(void)
     c.swiglu = 470.4;
     c.quant_elem = 79.0;
     c.kv_elem = 166.6;
-    c.att_pos = 1029.7;
+    c.att_head = 208.5;
+    c.att_pos = 821.1;
     c.att_out_elem = 174.2;
     c.residual_elem = 16.7;
     c.word_send = 4.0;
@@ -97,9 +98,11 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
     out->vector = L * layer_vec + dim * c->att_out_elem +
                   (classifier ? c->quant_elem * 2 * dim : 0);
 
-    /* Attention: cached positions p, p+P, ... on PE p; the busiest PE sets the pace. */
+    /* Attention: cached positions p, p+P, ... on PE p; the busiest PE sets the pace.
+     * Each head also has work that does not depend on how many positions it scores
+     * (its maximum, clearing and folding its sums). */
     int live = pos / P + 1;
-    out->attention = L * (double)live * nh * c->att_pos;
+    out->attention = L * (double)nh * (c->att_head + live * c->att_pos);
 
     /* Fabric: broadcasts, gathers, reduction chains. */
     int kvp = (kv + 3) & ~3;

@@ -13,6 +13,7 @@ typedef struct {
     double swiglu;       /* per hidden unit */
     double quant_elem;   /* quantizing a vector, per element (RMSNorm factor included) */
     double kv_elem;      /* RoPE and K/V quantization, per K or V element */
+    double att_head;     /* attention's fixed work per head and layer on a PE */
     double att_pos;      /* one (head, cached position): score, weight, value sum */
     double att_out_elem; /* a head output element at the root (also an embedding element) */
     double residual_elem;
