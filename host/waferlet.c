@@ -23,11 +23,17 @@
 /* The clock that tile cycle counts are projected at: an FPGA build's 100 MHz. */
 #define PROJECTED_CLOCK_HZ 100e6
 
+/* Whether a progress bar line on stderr is unfinished: an error then starts a new line. */
+static int bar_open;
+
 static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (bar_open)
+        fputc('\n', stderr);
+    bar_open = 0;
     fputs("waferlet: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -207,7 +213,8 @@ static void progress_bar(void *ctx, const char *what, uint64_t done, uint64_t to
     fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", what, filled,
             "########################################", width - filled, "",
             total ? (int)(100 * done / total) : 100);
-    if (done >= total)
+    bar_open = done < total;
+    if (!bar_open)
         fputc('\n', stderr);
     fflush(stderr);
 }
