@@ -24,31 +24,29 @@ if [ -f "$model" ] && [ -f "$seq_json" ] && [ "$(basename "$model")" = llama2c-2
   ids=$(tr -d ' \n' < "$seq_json" | sed -n 's/.*"sequence":\[\([0-9,]*\)\].*/\1/p')
   [ -n "$ids" ] && prompt="$(echo "$ids" | cut -d, -f1-32)"
 fi
+# Prints "NAME": [...] with one `waferlet bench` JSON per device in DEVICES.
+# usage: bench_list NAME "DEVICES" BENCH-ARGS...
+bench_list() {
+  local name=$1 devs=$2 sep='' dev
+  shift 2
+  printf '"%s": [' "$name"
+  for dev in $devs; do
+    printf '%s\n  ' "$sep"
+    "$exe" bench -d "$dev" -m "$model" "$@" --json
+    sep=','
+  done
+  printf ']'
+}
 {
-  printf '{"model": "%s", "steps": %s, "runs": [' "$(basename "$model")" "$steps"
-  sep=''
-  for dev in "$@"; do
-    printf '%s\n  ' "$sep"
-    "$exe" bench -d "$dev" -m "$model" -n "$steps" --json
-    sep=','
-  done
-  printf '],\n "prompt_runs": ['
-  sep=''
-  for dev in $prompt_devs; do
-    printf '%s\n  ' "$sep"
-    "$exe" bench -d "$dev" -m "$model" -n 32 --prompt-ids "$prompt" --json
-    sep=','
-  done
+  printf '{"model": "%s", "steps": %s,\n ' "$(basename "$model")" "$steps"
+  bench_list runs "$*" -n "$steps"
+  printf ',\n '
+  bench_list prompt_runs "$prompt_devs" -n 32 --prompt-ids "$prompt"
   if [ -n "${LONG_STEPS:-}" ]; then
-    printf '],\n "long_runs": ['
-    sep=''
-    for dev in $long_devs; do
-      printf '%s\n  ' "$sep"
-      "$exe" bench -d "$dev" -m "$model" -n "$LONG_STEPS" \
-        --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)" --json
-      sep=','
-    done
+    printf ',\n '
+    bench_list long_runs "$long_devs" -n "$LONG_STEPS" \
+      --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)"
   fi
-  printf ']}\n'
+  printf '}\n'
 } > "$out.tmp"
 mv "$out.tmp" "$out"
