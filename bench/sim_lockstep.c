@@ -5,7 +5,7 @@
  * each accepted and what each sent (valid and data); on the first difference it
  * prints the cycle and aborts. The caller sees build A. Checks that a faster build
  * of the tile is cycle-identical at the host link to another one:
- *   make lockstep LOCKSTEP_B=<dir with libwlsim_2x2.so and libwlsim_4x4.so>
+ *   make lockstep LOCKSTEP_B=<dir with the libwlsim_*.so that test_tile uses>
  * (runs test_tile through it, A = build/sim; see mk/tile.mk). */
 #define _GNU_SOURCE
 #include <dlfcn.h>

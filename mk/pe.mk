@@ -7,6 +7,9 @@ PE_RTL     := rtl/wl_pe.sv rtl/wl_core.sv rtl/wl_tensor_unit.sv rtl/wl_pe_reqif.
 PE_VDIR    := $(PE_DIR)/vobj
 PE_VSTAMP  := $(PE_VDIR)/.built
 PE_VOBJS   := $(PE_VDIR)/Vwl_pe__ALL.a $(PE_VDIR)/verilated.o $(PE_VDIR)/verilated_threads.o
+# wl_pe's parameters have no defaults; the standalone PE is the tile's default PE.
+PE_GPARAMS := -GImemBytes=16384 -GLanes=8
+PE_DMEM    := -GDmemBytes=49152
 VERILATOR  ?= verilator
 PE_VL_INC  := /usr/share/verilator/include
 PE_CXX     ?= g++
@@ -46,14 +49,14 @@ BENCH_PARTS += $(BUILD)/bench/pe.json
 .PHONY: lint-pe firmware synth-pe
 lint: lint-pe
 lint-pe:
-	$(VERILATOR) --lint-only -Wall --top-module wl_pe $(PE_RTL)
+	$(VERILATOR) --lint-only -Wall --top-module wl_pe $(PE_GPARAMS) $(PE_DMEM) $(PE_RTL)
 	$(VERILATOR) --lint-only -Wall --top-module wl_core rtl/wl_core.sv
 
 # ---------------------------------------------------------------- Verilated model
 $(PE_VSTAMP): $(PE_RTL) mk/pe.mk
 	@mkdir -p $(PE_VDIR)
 	$(VERILATOR) --cc -Wall --top-module wl_pe --x-assign fast --x-initial fast \
-	  -Mdir $(PE_VDIR) $(PE_RTL)
+	  $(PE_GPARAMS) $(PE_DMEM) -Mdir $(PE_VDIR) $(PE_RTL)
 	$(MAKE) -s -C $(PE_VDIR) -f Vwl_pe.mk OPT_FAST=-O2 OPT_SLOW=-O1 \
 	  Vwl_pe__ALL.a verilated.o verilated_threads.o
 	@touch $@
@@ -63,7 +66,7 @@ $(PE_VOBJS): $(PE_VSTAMP) ;
 $(PE_BIG_VSTAMP): $(PE_RTL) mk/pe.mk
 	@mkdir -p $(PE_BIG_VDIR)
 	$(VERILATOR) --cc -Wall --top-module wl_pe --x-assign fast --x-initial fast \
-	  -GDmemBytes=262144 -Mdir $(PE_BIG_VDIR) $(PE_RTL)
+	  $(PE_GPARAMS) -GDmemBytes=262144 -Mdir $(PE_BIG_VDIR) $(PE_RTL)
 	$(MAKE) -s -C $(PE_BIG_VDIR) -f Vwl_pe.mk OPT_FAST=-O2 OPT_SLOW=-O1 \
 	  Vwl_pe__ALL.a verilated.o verilated_threads.o
 	@touch $@
@@ -166,5 +169,7 @@ $(PE_DIR)/synth_tu.log: rtl/wl_tensor_unit.sv rtl/wl_fifo.sv
 
 $(PE_DIR)/synth_pe.log: $(PE_RTL)
 	@mkdir -p $(PE_DIR)
-	$(YOSYS) -q -p 'read_verilog -sv $(PE_RTL); synth_ecp5 -top wl_pe; tee -o $@ stat' > /dev/null
+	$(YOSYS) -q -p 'read_verilog -sv -defer $(PE_RTL); \
+	  chparam -set DmemBytes 49152 -set ImemBytes 16384 -set Lanes 8 wl_pe; \
+	  synth_ecp5 -top wl_pe; tee -o $@ stat' > /dev/null
 	@grep -E 'LUT4|TRELLIS_FF|MULT18|DP16KD|CCU2C' $@ | tail -6

@@ -13,6 +13,17 @@ export WL_SIM_DIR ?= $(abspath $(BUILD)/sim)
 TRACE ?=
 TILE_RTL := $(sort $(wildcard rtl/wl_*.sv))
 TILE_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -CFLAGS -fPIC
+# The top is sim/wl_tile_sim.sv (the tile sized by macros). On meshes of 16 PEs or
+# more each PE is Verilated once, as a hierarchical block (sim/wl_tile_sim.vlt) whose
+# code all instances share: on 8x8 the evaluation code shrinks from 5.8 to 2.8 MB,
+# which simulates twice as fast and builds in about 5 min instead of 7-14. On 2x2 the
+# flat model fits the cache and the block's call overhead makes it slower (0.71x), so
+# it stays flat (docs/ARCHITECTURE.md). So does a trace build: signals inside a
+# hierarchical block cannot be traced.
+TILE_SIM_SRC := sim/wl_tile_sim.sv sim/wl_tile_sim.vlt
+hier_of = $(if $(TRACE),,$(if $(filter-out 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15,\
+  $(shell echo $$(($(call rows_of,$(1)) * $(call cols_of,$(1)))))),\
+  --hierarchical sim/wl_tile_sim.vlt))
 # -Os for the per-cycle code (Verilator's own default): the 4x4 model's evaluation is
 # straight-line code larger than the L2 cache, so smaller code runs faster; about 2x
 # over -O2 here (docs/ARCHITECTURE.md, bench/compare_sim.sh).
@@ -30,12 +41,14 @@ variant = $(1)$(if $(filter-out 48,$(2)),_d$(2)k)
 
 # $(1) = variant
 define TILE_LIB
-$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) mk/tile.mk
+$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) $(TILE_SIM_SRC) mk/tile.mk
 	@rm -rf $$(@D) && mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
-	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) -GRows=$(call rows_of,$(1)) \
-	  -GCols=$(call cols_of,$(1)) -GDmemBytes=$(call dmem_of,$(1)) \
-	  --top-module wl_tile --Mdir $$(@D) $(TILE_RTL) \
+	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) $(call hier_of,$(1)) \
+	  +define+WL_ROWS=$(call rows_of,$(1)) +define+WL_COLS=$(call cols_of,$(1)) \
+	  +define+WL_IMEM_BYTES=16384 +define+WL_DMEM_BYTES=$(call dmem_of,$(1)) \
+	  +define+WL_LANES=8 --top-module wl_tile_sim --prefix Vwl_tile --Mdir $$(@D) \
+	  $(TILE_RTL) sim/wl_tile_sim.sv \
 	  > $$(@D)/verilate.log 2>&1 || (cat $$(@D)/verilate.log; exit 1)
 	@$(MAKE) -s -C $$(@D) -f Vwl_tile.mk -j 2 $(TILE_VMAKE) Vwl_tile__ALL.a verilated.o \
 	  verilated_threads.o $(if $(TRACE),verilated_fst_c.o) > $$(@D)/build.log 2>&1 \
@@ -86,11 +99,15 @@ BENCH_PARTS += $(BUILD)/bench/link.json
 lint: lint-tile
 lint-tile:
 	verilator --lint-only -Wall --top-module wl_tile $(TILE_RTL)
+	verilator --lint-only -Wall +define+WL_ROWS=2 +define+WL_COLS=3 +define+WL_IMEM_BYTES=16384 \
+	  +define+WL_DMEM_BYTES=49152 +define+WL_LANES=8 --top-module wl_tile_sim \
+	  $(TILE_RTL) sim/wl_tile_sim.sv
 
 # Cycle-by-cycle check of build/sim against another build of the tile at the host
 # link (bench/sim_lockstep.c), over test_tile and bench_link; for changes meant to
 # make the simulation faster without changing what it does. B is any directory
-# holding libwlsim_2x2.so and libwlsim_4x4.so, e.g. build/sim of another checkout:
+# holding the libraries test_tile uses (libwlsim_2x2.so, libwlsim_4x4.so and
+# libwlsim_2x2_d256k.so), e.g. build/sim of another checkout:
 #   make lockstep LOCKSTEP_B=../main/build/sim
 LOCKSTEP_DIR := $(BUILD)/lockstep
 $(LOCKSTEP_DIR)/libwlsim_%.so: bench/sim_lockstep.c sim/wl_sim.h
@@ -98,8 +115,9 @@ $(LOCKSTEP_DIR)/libwlsim_%.so: bench/sim_lockstep.c sim/wl_sim.h
 	$(CC) $(CFLAGS) -fPIC -shared -Isim $< -ldl -o $@
 
 .PHONY: lockstep
-lockstep: $(BUILD)/tests/test_tile $(BUILD)/bench/bench_link $(BUILD)/sim/libwlsim_2x2.so \
-	  $(BUILD)/sim/libwlsim_4x4.so $(LOCKSTEP_DIR)/libwlsim_2x2.so $(LOCKSTEP_DIR)/libwlsim_4x4.so
+LOCKSTEP_LIBS := libwlsim_2x2.so libwlsim_4x4.so libwlsim_2x2_d256k.so
+lockstep: $(BUILD)/tests/test_tile $(BUILD)/bench/bench_link \
+	  $(addprefix $(BUILD)/sim/,$(LOCKSTEP_LIBS)) $(addprefix $(LOCKSTEP_DIR)/,$(LOCKSTEP_LIBS))
 	@test -n "$(LOCKSTEP_B)" || { echo "usage: make lockstep LOCKSTEP_B=<dir>"; exit 1; }
 	WL_SIM_DIR=$(abspath $(LOCKSTEP_DIR)) WL_LOCKSTEP_A=$(abspath $(BUILD)/sim) \
 	  WL_LOCKSTEP_B=$(abspath $(LOCKSTEP_B)) $(BUILD)/tests/test_tile

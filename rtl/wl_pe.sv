@@ -13,10 +13,15 @@
 // the core never waits on memory and the unit absorbs conflicts.
 `default_nettype none
 
+// The parameters have no defaults: whoever instantiates a PE chooses its memories
+// and lanes (the tile: 16 KiB imem, 48 KiB dmem, 8 lanes unless built otherwise).
+// This also lets the sim libraries Verilate wl_pe as a hierarchical block: Verilator
+// 5.006 substitutes the block only where an instance's values differ from the
+// module's defaults (mk/tile.mk).
 module wl_pe #(
-  parameter integer DmemBytes = 49152,
-  parameter integer ImemBytes = 16384,
-  parameter integer Lanes     = 8
+  parameter integer DmemBytes,
+  parameter integer ImemBytes,
+  parameter integer Lanes
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
