@@ -10,6 +10,7 @@ PE_VOBJS   := $(PE_VDIR)/Vwl_pe__ALL.a $(PE_VDIR)/verilated.o $(PE_VDIR)/verilat
 # wl_pe's parameters have no defaults; the standalone PE is the tile's default PE.
 PE_GPARAMS := -GImemBytes=16384 -GLanes=8
 PE_DMEM    := -GDmemBytes=49152
+PE_SYNTH_PARAMS := chparam -set DmemBytes 49152 -set ImemBytes 16384 -set Lanes 8 wl_pe
 VERILATOR  ?= verilator
 PE_VL_INC  := /usr/share/verilator/include
 PE_CXX     ?= g++
@@ -169,7 +170,5 @@ $(PE_DIR)/synth_tu.log: rtl/wl_tensor_unit.sv rtl/wl_fifo.sv
 
 $(PE_DIR)/synth_pe.log: $(PE_RTL)
 	@mkdir -p $(PE_DIR)
-	$(YOSYS) -q -p 'read_verilog -sv -defer $(PE_RTL); \
-	  chparam -set DmemBytes 49152 -set ImemBytes 16384 -set Lanes 8 wl_pe; \
-	  synth_ecp5 -top wl_pe; tee -o $@ stat' > /dev/null
+	$(YOSYS) -q -p 'read_verilog -sv -defer $(PE_RTL); $(PE_SYNTH_PARAMS); synth_ecp5 -top wl_pe; tee -o $@ stat' > /dev/null
 	@grep -E 'LUT4|TRELLIS_FF|MULT18|DP16KD|CCU2C' $@ | tail -6
