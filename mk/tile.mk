@@ -21,6 +21,7 @@ TILE_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -CFLAGS -fPI
 # it stays flat (docs/ARCHITECTURE.md). So does a trace build: signals inside a
 # hierarchical block cannot be traced.
 TILE_SIM_SRC := sim/wl_tile_sim.sv sim/wl_tile_sim.vlt
+# The flags that make variant $(1) hierarchical, or nothing.
 hier_of = $(if $(TRACE),,$(if $(filter-out 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15,\
   $(shell echo $$(($(call rows_of,$(1)) * $(call cols_of,$(1)))))),\
   --hierarchical sim/wl_tile_sim.vlt))
