@@ -8,9 +8,13 @@ PE_VDIR    := $(PE_DIR)/vobj
 PE_VSTAMP  := $(PE_VDIR)/.built
 PE_VOBJS   := $(PE_VDIR)/Vwl_pe__ALL.a $(PE_VDIR)/verilated.o $(PE_VDIR)/verilated_threads.o
 # wl_pe's parameters have no defaults; the standalone PE is the tile's default PE.
-PE_GPARAMS := -GImemBytes=16384 -GLanes=8
-PE_DMEM    := -GDmemBytes=49152
-PE_SYNTH_PARAMS := chparam -set DmemBytes 49152 -set ImemBytes 16384 -set Lanes 8 wl_pe
+PE_IMEM_BYTES := 16384
+PE_DMEM_BYTES := 49152
+PE_LANES      := 8
+PE_GPARAMS := -GImemBytes=$(PE_IMEM_BYTES) -GLanes=$(PE_LANES)
+PE_DMEM    := -GDmemBytes=$(PE_DMEM_BYTES)
+PE_SYNTH_PARAMS := chparam -set DmemBytes $(PE_DMEM_BYTES) -set ImemBytes $(PE_IMEM_BYTES) \
+                   -set Lanes $(PE_LANES) wl_pe
 VERILATOR  ?= verilator
 PE_VL_INC  := /usr/share/verilator/include
 PE_CXX     ?= g++

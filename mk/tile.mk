@@ -22,12 +22,15 @@ TILE_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -CFLAGS -fPI
 # hierarchical block cannot be traced.
 TILE_SIM_SRC := sim/wl_tile_sim.sv sim/wl_tile_sim.vlt
 # The flags that make variant $(1) hierarchical, or nothing.
-hier_of = $(if $(TRACE),,$(if $(filter-out 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15,\
-  $(shell echo $$(($(call rows_of,$(1)) * $(call cols_of,$(1)))))),\
-  --hierarchical sim/wl_tile_sim.vlt))
+hier_of = $(if $(TRACE),,$(shell [ $$(($(call rows_of,$(1)) * $(call cols_of,$(1)))) -ge 16 ] \
+  && echo --hierarchical sim/wl_tile_sim.vlt))
+# The macros that size sim/wl_tile_sim.sv: rows, cols, dmem bytes.
+tile_defines = +define+WL_ROWS=$(1) +define+WL_COLS=$(2) +define+WL_IMEM_BYTES=16384 \
+  +define+WL_DMEM_BYTES=$(3) +define+WL_LANES=8
 # -Os for the per-cycle code (Verilator's own default): the 4x4 model's evaluation is
 # straight-line code larger than the L2 cache, so smaller code runs faster; about 2x
-# over -O2 here (docs/ARCHITECTURE.md, bench/compare_sim.sh).
+# over -O2 here for the flat 4x4, and still 1.04x for the hierarchical one
+# (docs/ARCHITECTURE.md, bench/compare_sim.sh).
 TILE_VMAKE  := OPT_FAST=-Os OPT_SLOW=-O1 OPT_GLOBAL=-O2
 TILE_VROOT   = $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 SIM_DIR     := $(BUILD)/sim$(if $(TRACE),-trace)
@@ -46,10 +49,8 @@ $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) $(TILE_SIM_SRC) mk/tile.mk
 	@rm -rf $$(@D) && mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
 	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) $(call hier_of,$(1)) \
-	  +define+WL_ROWS=$(call rows_of,$(1)) +define+WL_COLS=$(call cols_of,$(1)) \
-	  +define+WL_IMEM_BYTES=16384 +define+WL_DMEM_BYTES=$(call dmem_of,$(1)) \
-	  +define+WL_LANES=8 --top-module wl_tile_sim --prefix Vwl_tile --Mdir $$(@D) \
-	  $(TILE_RTL) sim/wl_tile_sim.sv \
+	  $(call tile_defines,$(call rows_of,$(1)),$(call cols_of,$(1)),$(call dmem_of,$(1))) \
+	  --top-module wl_tile_sim --prefix Vwl_tile --Mdir $$(@D) $(TILE_RTL) sim/wl_tile_sim.sv \
 	  > $$(@D)/verilate.log 2>&1 || (cat $$(@D)/verilate.log; exit 1)
 	@$(MAKE) -s -C $$(@D) -f Vwl_tile.mk -j 2 $(TILE_VMAKE) Vwl_tile__ALL.a verilated.o \
 	  verilated_threads.o $(if $(TRACE),verilated_fst_c.o) > $$(@D)/build.log 2>&1 \
@@ -100,8 +101,7 @@ BENCH_PARTS += $(BUILD)/bench/link.json
 lint: lint-tile
 lint-tile:
 	verilator --lint-only -Wall --top-module wl_tile $(TILE_RTL)
-	verilator --lint-only -Wall +define+WL_ROWS=2 +define+WL_COLS=3 +define+WL_IMEM_BYTES=16384 \
-	  +define+WL_DMEM_BYTES=49152 +define+WL_LANES=8 --top-module wl_tile_sim \
+	verilator --lint-only -Wall $(call tile_defines,2,3,49152) --top-module wl_tile_sim \
 	  $(TILE_RTL) sim/wl_tile_sim.sv
 
 # Cycle-by-cycle check of build/sim against another build of the tile at the host
