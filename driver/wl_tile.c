@@ -117,3 +117,29 @@ int wl_tile_get_counters(wl_link *l, wl_tile_counters *c, wl_error *err)
     c->rsp_flits = r[9];
     return WL_OK;
 }
+
+int wl_tile_pe_counters(wl_link *l, int x, int y, wl_pe_counters *c, wl_error *err)
+{
+    uint32_t act[4] = {0}, link[WL_NETS * WL_PORTS] = {0};
+    size_t got[2] = {0, 0};
+    uint32_t p0[3] = {wl_target(x, y, x, y), WL_PE_CNT_RUN, 4};
+    uint32_t p1[3] = {wl_target(x, y, x, y), WL_PE_CNT_LINK, WL_NETS * WL_PORTS};
+    int rc = wl_link_submit(l, WL_OP_READ, p0, 3, act, 4, &got[0], err);
+    if (!rc)
+        rc = wl_link_submit(l, WL_OP_READ, p1, 3, link, WL_NETS * WL_PORTS, &got[1], err);
+    if (!rc)
+        rc = wl_link_wait(l, err);
+    if (rc)
+        return rc;
+    if (got[0] != 4 || got[1] != WL_NETS * WL_PORTS)
+        return wl_fail(err, WL_ERR_DEVICE, "counter READ of PE (%d,%d) returned %zu+%zu words",
+                       x, y, got[0], got[1]);
+    c->run = act[0];
+    c->tu_busy = act[1];
+    c->tu_beats = act[2];
+    c->tu_macs = act[3];
+    for (int net = 0; net < WL_NETS; net++)
+        for (int p = 0; p < WL_PORTS; p++)
+            c->link[net][p] = link[net * WL_PORTS + p];
+    return WL_OK;
+}

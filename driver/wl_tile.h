@@ -23,10 +23,25 @@ typedef struct {
     int x0, y0, x1, y1; /* inclusive */
 } wl_rect;
 
+/* One PE's hardware counters (docs/PE.md): cycles its core ran, cycles its tensor unit
+ * was busy, beats and int8 MACs it did, and the flits that left its router's output
+ * ports, link[net][port]: net 0 color, 1 request, 2 response (WL_NET_*); port 0 the
+ * ejection into this PE, 1 N, 2 E, 3 S, 4 W (WL_PORT_*). Every link of the mesh,
+ * edge links included, is counted once, by the router it leaves. 32-bit counters that
+ * wrap and are cleared by MMIO CNT_CLEAR: subtract two readings as uint32_t. */
+enum { WL_NET_COLOR, WL_NET_REQUEST, WL_NET_RESPONSE, WL_NETS };
+enum { WL_PORT_LOCAL, WL_PORT_N, WL_PORT_E, WL_PORT_S, WL_PORT_W, WL_PORTS };
+typedef struct {
+    uint32_t run, tu_busy, tu_beats, tu_macs;
+    uint32_t link[WL_NETS][WL_PORTS];
+} wl_pe_counters;
+
 #define WL_PE_IMEM_BASE 0x00000u
 #define WL_PE_DMEM_BASE 0x10000u
 #define WL_PE_MMIO_BASE 0x1000000u
 #define WL_PE_CTRL WL_PE_MMIO_BASE
+#define WL_PE_CNT_RUN (WL_PE_MMIO_BASE + 0x018u)  /* run, tu_busy, tu_beats, tu_macs */
+#define WL_PE_CNT_LINK (WL_PE_MMIO_BASE + 0x180u) /* 15 words: 5 * net + port */
 
 int wl_tile_get_info(wl_link *l, wl_tile_info *info, wl_error *err);
 /* Queues writes of n words at byte address addr in every PE of r; returns once they
@@ -43,5 +58,8 @@ int wl_tile_start(wl_link *l, wl_rect r, wl_error *err);
 int wl_tile_stop(wl_link *l, wl_rect r, wl_error *err);
 int wl_tile_reset(wl_link *l, wl_error *err);
 int wl_tile_get_counters(wl_link *l, wl_tile_counters *c, wl_error *err);
+/* Reads PE (x, y)'s counters (two READs, queued together); waits for everything
+ * queued before. */
+int wl_tile_pe_counters(wl_link *l, int x, int y, wl_pe_counters *c, wl_error *err);
 
 #endif

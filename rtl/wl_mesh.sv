@@ -9,6 +9,11 @@
 //   e = 2*Cols + Rows + y       west  of (0, y)   (host bridge: y = 0)
 // *_edge_in_* drive a router from outside; *_edge_out_* leave it. An unused edge
 // input must hold valid low; an unused edge output should hold ready high.
+// link_fire_o pulses, per router n, bit 15*n + 5*net + p, for every flit that leaves
+// output port p (0 local, 1 N, 2 E, 3 S, 4 W) on network net (0 color, 1 request,
+// 2 response): counted where it leaves, every link (edge links and the ejection to
+// the PE included) is counted once. The tile counts them in the PEs. It is registered
+// (one cycle late) so that it never forms a combinational path back into a PE.
 module wl_mesh #(
   parameter int Rows  = 4,
   parameter int Cols  = 4,
@@ -71,7 +76,9 @@ module wl_mesh #(
   output logic [E-1:0]    rsp_edge_out_valid_o,
   input  logic [E-1:0]    rsp_edge_out_ready_i,
   output logic [E*32-1:0] rsp_edge_out_data_o,
-  output logic [E-1:0]    rsp_edge_out_last_o
+  output logic [E-1:0]    rsp_edge_out_last_o,
+  // flits leaving each router output, per network (above)
+  output logic [N*15-1:0] link_fire_o
 );
   // Per-router port bundles, lane 5*n + p (p = 0 local, 1 N, 2 E, 3 S, 4 W).
   // "in" is what router n receives on port p, "out" what it sends on port p.
@@ -82,6 +89,13 @@ module wl_mesh #(
   logic [N*5*32-1:0] q_id, q_od;
   logic [N*5-1:0]    r_iv, r_ir, r_il, r_ov, r_or, r_ol;
   logic [N*5*32-1:0] r_id, r_od;
+  logic [N*15-1:0]   link_fire_d, link_fire_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) link_fire_q <= '0;
+    else         link_fire_q <= link_fire_d;
+  end
+  assign link_fire_o = link_fire_q;
 
   for (genvar y = 0; y < Rows; y++) begin : g_row
     for (genvar x = 0; x < Cols; x++) begin : g_col
@@ -117,6 +131,10 @@ module wl_mesh #(
         .rsp_out_data_o  (r_od[5*32*Me +: 5*32]),
         .rsp_out_last_o  (r_ol[5*Me +: 5])
       );
+
+      assign link_fire_d[15*Me +: 15] = {r_ov[5*Me +: 5] & r_or[5*Me +: 5],
+                                         q_ov[5*Me +: 5] & q_or[5*Me +: 5],
+                                         c_ov[5*Me +: 5] & c_or[5*Me +: 5]};
 
       // Local ramp, port 0.
       assign c_iv[5*Me]                 = col_loc_in_valid_i[Me];

@@ -53,7 +53,10 @@ module wl_pe #(
   output logic        rsp_out_valid_o,
   input  logic        rsp_out_ready_i,
   output logic [31:0] rsp_out_data_o,
-  output logic        rsp_out_last_o
+  output logic        rsp_out_last_o,
+  // from this PE's router: a flit left output port p of network net this cycle
+  // (bit 5*net + p; net 0 color, 1 request, 2 response; p 0 local, 1 N, 2 E, 3 S, 4 W)
+  input  logic [14:0] link_fire_i
 );
   localparam integer LB        = $clog2(Lanes);
   localparam integer LW        = 8 * Lanes;
@@ -80,6 +83,7 @@ module wl_pe #(
   logic [31:0] mbox_out_q, mbox_in_q;
   logic [63:0] cyc_q;
   logic [31:0] cnt_run_q, cnt_tu_busy_q, cnt_tu_beats_q, cnt_tu_macs_q;
+  logic [31:0] cnt_link_q [15];  // flits out of the router's ports (link_fire_i)
 
   // ------------------------------------------------------------ core
   logic        core_rst_n;
@@ -236,6 +240,7 @@ module wl_pe #(
   always_comb begin
     mm_rdata = 32'd0;
     if (mm_off[8:6] == 3'b010) mm_rdata = tu_reg_rdata;
+    else if (mm_off[8:6] == 3'b110) mm_rdata = (mm_off[5:2] == 4'hF) ? 32'd0 : cnt_link_q[mm_off[5:2]];
     else if (mm_off[8:7] == 2'b00) begin
       case (mm_off[6:2])
         5'h00: mm_rdata = {31'd0, run_q};
@@ -260,6 +265,20 @@ module wl_pe #(
 
   logic tu_done_q;
   assign core_wake = tu_done || rx_push || (mm_do && mm_we && !mm_sel_c && mm_off[8:2] == 7'h03);
+
+  // Link counters: same clear as the activity counters (CNT_CLEAR).
+  logic cnt_clear;
+  assign cnt_clear = mm_do && mm_we && mm_off[8:2] == 7'h0A;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int i = 0; i < 15; i++) cnt_link_q[i] <= 32'd0;
+    end else if (cnt_clear || link_fire_i != '0) begin  // the guard: idle links cost the sim nothing
+      for (int i = 0; i < 15; i++) begin
+        if (cnt_clear) cnt_link_q[i] <= 32'd0;
+        else if (link_fire_i[i]) cnt_link_q[i] <= cnt_link_q[i] + 32'd1;
+      end
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -49,6 +49,8 @@ module wl_tile #(
   logic [E-1:0]    se_iv, se_ir, se_il, se_ov, se_or, se_ol;
   logic [E*32-1:0] se_id, se_od;
 
+  logic [N*15-1:0] link_fire;  // flits leaving each router output (wl_mesh)
+
   logic        br_req_v, br_req_r, br_req_l, br_rsp_v, br_rsp_r, br_rsp_l;
   logic [31:0] br_req_d, br_rsp_d;
 
@@ -91,7 +93,8 @@ module wl_tile #(
     .rsp_edge_in_valid_i(se_iv), .rsp_edge_in_ready_o(se_ir), .rsp_edge_in_data_i(se_id),
     .rsp_edge_in_last_i(se_il),
     .rsp_edge_out_valid_o(se_ov), .rsp_edge_out_ready_i(se_or), .rsp_edge_out_data_o(se_od),
-    .rsp_edge_out_last_o(se_ol)
+    .rsp_edge_out_last_o(se_ol),
+    .link_fire_o(link_fire)
   );
 
   for (genvar n = 0; n < N; n++) begin : g_pe
@@ -109,7 +112,8 @@ module wl_tile #(
       .rsp_in_valid_i(si_v[n]), .rsp_in_ready_o(si_r[n]), .rsp_in_data_i(si_d[n*32 +: 32]),
       .rsp_in_last_i(si_l[n]),
       .rsp_out_valid_o(so_v[n]), .rsp_out_ready_i(so_r[n]), .rsp_out_data_o(so_d[n*32 +: 32]),
-      .rsp_out_last_o(so_l[n])
+      .rsp_out_last_o(so_l[n]),
+      .link_fire_i(link_fire[15*n +: 15])
     );
   end
 

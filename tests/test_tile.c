@@ -4,7 +4,8 @@
  * and exchanges results over colors. Mesh sizes: WL_TILE_MESHES (default
  * "2x2 2x2:256k 4x4", mesh[:dmem KiB per PE]; `make test-long` adds 8x8); seeds print
  * and WL_SEED reproduces a run. A 2x2 tile with 256 KiB of dmem per PE also gets its
- * high addresses and its tensor unit (operands above 64 KiB) checked. */
+ * high addresses and its tensor unit (operands above 64 KiB) checked. The routers' link
+ * flit counters equal what the routing rules predict for known traffic. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -428,6 +429,160 @@ static void test_big_dmem(void **st)
     wl_device_close(d);
 }
 
+/* Link flit counters. Expected counts come from the fabric's routing rules (request
+ * X then Y, response Y then X, the host west of (0,0)); a packet of f flits adds f to
+ * every router output it leaves, the ejection into its PE included. Reading the
+ * counters is traffic too, so three snapshots of every PE are taken, the same reads in
+ * the same order: S2 - S1 is one snapshot's own traffic, and (S3 - S2) - (S2 - S1)
+ * is exactly the traffic sent between S2 and S3. Both are checked, on every link. */
+typedef struct {
+    int rows, cols;
+    uint32_t *c; /* [pe][net][port] */
+} link_model;
+
+static uint32_t *lm_at(link_model *m, int x, int y, int net, int port)
+{
+    return &m->c[((y * m->cols + x) * WL_NETS + net) * WL_PORTS + port];
+}
+
+/* A packet of f flits from the host (x = -1, row 0) or PE (sx, sy) to PE (dx, dy) or
+ * the host (dx = -1): request X then Y, response Y then X. */
+static void lm_route(link_model *m, int net, int sx, int sy, int dx, int dy, uint32_t f)
+{
+    int x = sx < 0 ? 0 : sx, y = sy, tx = dx < 0 ? 0 : dx;
+    for (;;) {
+        int port;
+        int xfirst = net != WL_NET_RESPONSE;
+        if (xfirst && x != tx)
+            port = tx > x ? WL_PORT_E : WL_PORT_W;
+        else if (y != dy)
+            port = dy > y ? WL_PORT_S : WL_PORT_N;
+        else if (x != tx)
+            port = tx > x ? WL_PORT_E : WL_PORT_W;
+        else
+            port = dx < 0 ? WL_PORT_W : WL_PORT_LOCAL;
+        *lm_at(m, x, y, net, port) += f;
+        if (port == WL_PORT_LOCAL || (dx < 0 && x == 0 && y == dy && port == WL_PORT_W))
+            return;
+        x += port == WL_PORT_E ? 1 : port == WL_PORT_W ? -1 : 0;
+        y += port == WL_PORT_S ? 1 : port == WL_PORT_N ? -1 : 0;
+    }
+}
+
+/* A host READ of n words from PE (x, y): 3 request flits, RDATA of n + 2. */
+static void lm_read(link_model *m, int x, int y, uint32_t n)
+{
+    lm_route(m, WL_NET_REQUEST, -1, 0, x, y, 3);
+    lm_route(m, WL_NET_RESPONSE, x, y, -1, 0, n + 2);
+}
+
+static void snapshot(wl_link *l, int R, int C, wl_pe_counters *s)
+{
+    wl_error e;
+    for (int pe = 0; pe < R * C; pe++) {
+        int rc = wl_tile_pe_counters(l, pe % C, pe / C, &s[pe], &e);
+        if (rc)
+            print_error("%s\n", e.msg);
+        assert_int_equal(rc, WL_OK);
+    }
+}
+
+static void run_link_counters(const char *mesh)
+{
+    char uri[32];
+    snprintf(uri, sizeof uri, "sim:%s", mesh);
+    wl_device *d;
+    wl_error e;
+    assert_int_equal(wl_device_open(uri, &d, &e), WL_OK);
+    wl_link *l = wl_device_link(d);
+    wl_tile_info info;
+    assert_int_equal(wl_tile_get_info(l, &info, &e), WL_OK);
+    int R = info.rows, C = info.cols, P = R * C;
+    wl_rect all = {0, 0, C - 1, R - 1};
+    assert_int_equal(wl_tile_stop(l, all, &e), WL_OK);
+    /* Color 2 in row 0: PE (x,0) sends east, its neighbour takes it in (RX queue). */
+    for (int x = 0; x < C; x++) {
+        uint32_t table[32] = {0};
+        table[2] = (x < C - 1 ? 1u << 2 : 0) | (x > 0 ? 1u << (5 * 4) : 0);
+        assert_int_equal(wl_tile_config(l, (wl_rect){x, 0, x, 0}, 0, table, 32, &e), WL_OK);
+    }
+    wl_pe_counters *s = calloc(3 * (size_t)P, sizeof *s);
+    link_model want = {R, C, calloc((size_t)P * WL_NETS * WL_PORTS, sizeof(uint32_t))};
+    link_model self = {R, C, calloc((size_t)P * WL_NETS * WL_PORTS, sizeof(uint32_t))};
+    assert_non_null(s);
+    assert_non_null(want.c);
+    assert_non_null(self.c);
+    for (int pe = 0; pe < P; pe++) {
+        lm_read(&self, pe % C, pe / C, 4);
+        lm_read(&self, pe % C, pe / C, WL_NETS * WL_PORTS);
+    }
+    snapshot(l, R, C, s);
+    snapshot(l, R, C, s + P);
+    /* The traffic: WRITEs of 1..64 words to random PEs, READs of random PEs, and up to
+     * three color words from a random PE of row 0 to its east neighbour (the host
+     * writes its TX register; the neighbour's RX queue holds four). */
+    uint32_t buf[64];
+    for (int i = 0; i < 64; i++)
+        buf[i] = rnd();
+    for (int k = 0; k < 12; k++) {
+        int x = (int)(rnd() % (uint32_t)C), y = (int)(rnd() % (uint32_t)R);
+        uint32_t n = 1 + rnd() % 64;
+        if (k % 3 == 2) {
+            uint32_t back[64];
+            assert_int_equal(wl_tile_read(l, x, y, WL_PE_DMEM_BASE + 0x100, back, n, &e), WL_OK);
+            lm_read(&want, x, y, n);
+        } else {
+            wl_rect one = {x, y, x, y};
+            assert_int_equal(wl_tile_write(l, one, WL_PE_DMEM_BASE + 0x100, buf, n, &e), WL_OK);
+            lm_route(&want, WL_NET_REQUEST, -1, 0, x, y, n + 2);
+        }
+    }
+    if (C > 1) {
+        int x = (int)(rnd() % (uint32_t)(C - 1));
+        uint32_t n = 1 + rnd() % 3;
+        for (uint32_t i = 0; i < n; i++) {
+            assert_int_equal(wl_tile_write(l, (wl_rect){x, 0, x, 0}, WL_PE_MMIO_BASE + 0x100 + 4 * 2,
+                                           &buf[i], 1, &e), WL_OK);
+            lm_route(&want, WL_NET_REQUEST, -1, 0, x, 0, 3);
+        }
+        *lm_at(&want, x, 0, WL_NET_COLOR, WL_PORT_E) += n;
+        *lm_at(&want, x + 1, 0, WL_NET_COLOR, WL_PORT_LOCAL) += n;
+    }
+    snapshot(l, R, C, s + 2 * P);
+    int checked = 0;
+    for (int pe = 0; pe < P; pe++)
+        for (int net = 0; net < WL_NETS; net++)
+            for (int p = 0; p < WL_PORTS; p++) {
+                uint32_t d21 = s[P + pe].link[net][p] - s[pe].link[net][p];
+                uint32_t d32 = s[2 * P + pe].link[net][p] - s[P + pe].link[net][p];
+                uint32_t own = *lm_at(&self, pe % C, pe / C, net, p);
+                uint32_t sent = *lm_at(&want, pe % C, pe / C, net, p);
+                if (d21 != own || d32 - d21 != sent)
+                    print_error("%s: PE (%d,%d) net %d port %d: snapshot %u (want %u), traffic %u "
+                                "(want %u)\n", mesh, pe % C, pe / C, net, p, d21, own, d32 - d21, sent);
+                assert_int_equal(d21, own);
+                assert_int_equal(d32 - d21, sent);
+                checked += sent != 0;
+            }
+    assert_true(checked > 0);
+    assert_int_equal(s[2 * P].run, 0); /* cores held: no run cycles */
+    print_message("# %s: link flit counters equal the routing model on all %d links "
+                  "(%d carried the test's traffic)\n", mesh, P * WL_NETS * WL_PORTS, checked);
+    free(s);
+    free(want.c);
+    free(self.c);
+    wl_device_close(d);
+}
+
+static void test_link_counters(void **st)
+{
+    (void)st;
+    char list[128];
+    snprintf(list, sizeof list, "%s", meshes());
+    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
+        run_link_counters(tok);
+}
+
 static void test_faults(void **st)
 {
     (void)st;
@@ -472,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_big_dmem),
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_firmware),
+        cmocka_unit_test(test_link_counters),
     };
     return cmocka_run_group_tests_name("tile end to end (sim)", tests, NULL, NULL);
 }
