@@ -27,6 +27,7 @@ typedef struct {
     int32_t *logits;     /* [vocab] of the last forward */
     wl_progress_fn progress;
     void *progress_ctx;
+    uint64_t poll_gap;   /* transport units between polls of a running job */
 } tile_dev;
 
 static wl_rect all_pes(const tile_dev *d)
@@ -45,9 +46,19 @@ static void unload(tile_dev *d)
 
 static int tile_open(const wl_transport_ops *t, const char *args, void **state, wl_error *err)
 {
+    /* WL_POLL_CYCLES: how long the host waits between polls of a running job (default
+     * 0, back to back). Polls are host traffic on the root's links; spacing them out
+     * leaves the link counters with the decode's own traffic (docs/PERFORMANCE.md). */
+    const char *gap = getenv("WL_POLL_CYCLES");
+    char *end = NULL;
+    unsigned long long poll_gap = gap && *gap ? strtoull(gap, &end, 10) : 0;
+    if (gap && *gap && (*end || poll_gap > 100000000ull))
+        return wl_fail(err, WL_ERR_ARG, "WL_POLL_CYCLES=%s: expected a number of cycles "
+                       "from 0 to 100000000", gap);
     tile_dev *d = calloc(1, sizeof *d);
     if (!d)
         return wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    d->poll_gap = poll_gap;
     int rc = wl_link_open(t, args, &d->link, err);
     if (rc == WL_OK)
         rc = wl_tile_get_info(d->link, &d->info, err);
@@ -396,6 +407,8 @@ static int run_job(tile_dev *d, job_run *j, wl_error *err)
                            st[1] == WLD_ST_BAD_JOB ? "job" : "placement", st[1]);
         if (wl_link_now(d->link) - t0 > budget)
             return stuck_report(d, j->n_steps, budget, err);
+        if (d->poll_gap && (rc = wl_link_idle(d->link, d->poll_gap, err)))
+            return rc;
     }
     j->n_out = seen;
     if (bar) /* ends the bar, also when BOS ended the job early */
@@ -469,6 +482,41 @@ static double useful_macs(const wls_model *m, int pos, int classifier)
     return w;
 }
 
+/* Every PE's counters, into c[n_pe]. */
+static int read_all_counters(tile_dev *d, wl_pe_counters *c, wl_error *err)
+{
+    for (int p = 0; p < d->plan.n_pe; p++) {
+        int rc = wl_tile_pe_counters(d->link, p % d->info.cols, p / d->info.cols, &c[p], err);
+        if (rc)
+            return rc;
+    }
+    return WL_OK;
+}
+
+/* The counters' differences over a job (32-bit counters: differences modulo 2^32). */
+static void counter_stats(const tile_dev *d, const wl_pe_counters *a, const wl_pe_counters *b,
+                          wl_decode_stats *st)
+{
+    st->has_counters = 1;
+    st->busiest_link_flits = -1;
+    for (int p = 0; p < d->plan.n_pe; p++) {
+        st->tu_macs += (uint32_t)(b[p].tu_macs - a[p].tu_macs);
+        st->tu_busy_cycles += (uint32_t)(b[p].tu_busy - a[p].tu_busy);
+        for (int net = 0; net < WL_NETS; net++)
+            for (int port = 0; port < WL_PORTS; port++) {
+                double f = (uint32_t)(b[p].link[net][port] - a[p].link[net][port]);
+                st->link_flits[net] += f;
+                if (f > st->busiest_link_flits) {
+                    st->busiest_link_flits = f;
+                    st->busiest_link_x = p % d->info.cols;
+                    st->busiest_link_y = p / d->info.cols;
+                    st->busiest_link_net = net;
+                    st->busiest_link_port = port;
+                }
+            }
+    }
+}
+
 static int tile_decode(void *state, const wl_decode_job *job, int steps, int *tokens,
                        int *n_tokens, wl_token_fn on_token, void *ctx, wl_decode_stats *stats,
                        wl_error *err)
@@ -481,7 +529,15 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
         return wl_fail(err, WL_ERR_NOMEM, "out of memory");
     job_run j = {0, 0, (uint32_t)steps, job->prompt, (uint32_t)job->n_prompt, on_token, ctx,
                  job->n_prompt, out, 0, 0, {0}};
-    int rc = run_job(d, &j, err);
+    wl_pe_counters *cnt = calloc(2 * (size_t)d->plan.n_pe, sizeof *cnt);
+    int rc = cnt ? read_all_counters(d, cnt, err) : wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    if (rc == WL_OK)
+        rc = run_job(d, &j, err);
+    if (rc == WL_OK)
+        rc = read_all_counters(d, cnt + d->plan.n_pe, err);
+    if (rc == WL_OK)
+        counter_stats(d, cnt, cnt + d->plan.n_pe, stats);
+    free(cnt);
     if (rc == WL_OK) {
         for (uint32_t k = 0; k < j.n_out && out[k].token != 1; k++) {
             tokens[(*n_tokens)++] = (int)out[k].token;

@@ -53,6 +53,17 @@ typedef struct {
     /* Tile devices: the analytic model's cycles per position for the same job
      * (docs/PERFORMANCE.md), in all and by term. */
     double model_cycles_per_token, model_matvec, model_vector, model_attention, model_fabric;
+    /* Tile devices: the hardware counters over the job (every PE, read before START and
+     * after the last PE stopped; the host's polls of the job block are included).
+     * tu_macs: int8 MACs the tensor units did (the core's own MACs are not in it);
+     * link_flits: flits over all links per network (color, request, response; every
+     * router output, ejections into PEs included); the busiest single link, its
+     * router (x, y), network and port (WL_NET_*, WL_PORT_* of wl_tile.h) and its
+     * flits. */
+    int has_counters;
+    double tu_macs, tu_busy_cycles, link_flits[3];
+    double busiest_link_flits;
+    int busiest_link_x, busiest_link_y, busiest_link_net, busiest_link_port;
 } wl_decode_stats;
 
 /* Progress of a long operation: `done` of `total` units of `what`. */

@@ -273,6 +273,20 @@ int wl_link_wait(wl_link *l, wl_error *err)
     return WL_OK;
 }
 
+int wl_link_idle(wl_link *l, uint64_t units, wl_error *err)
+{
+    uint64_t until = l->ops->now(l->ts) + units;
+    for (uint64_t now = l->ops->now(l->ts); now < until; now = l->ops->now(l->ts)) {
+        size_t got = 0;
+        int rc = l->ops->recv(l->ts, l->rx, sizeof l->rx / sizeof l->rx[0], &got, until - now, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < got; i++)
+            wl_frame_decoder_push(&l->dec, l->rx[i], on_frame, l);
+    }
+    return WL_OK;
+}
+
 int wl_link_call(wl_link *l, uint8_t op, const uint32_t *payload, size_t len, uint32_t *reply,
                  size_t reply_cap, size_t *reply_len, wl_error *err)
 {

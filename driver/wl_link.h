@@ -35,6 +35,9 @@ int wl_link_submit(wl_link *l, uint8_t op, const uint32_t *payload, size_t len,
                    uint32_t *reply, size_t reply_cap, size_t *reply_len, wl_error *err);
 /* Waits until every queued command has its reply. */
 int wl_link_wait(wl_link *l, wl_error *err);
+/* Lets `units` of transport time pass (sim: clock cycles), handling any replies that
+ * arrive meanwhile; for pacing polls. */
+int wl_link_idle(wl_link *l, uint64_t units, wl_error *err);
 /* submit + wait. */
 int wl_link_call(wl_link *l, uint8_t op, const uint32_t *payload, size_t len, uint32_t *reply,
                  size_t reply_cap, size_t *reply_len, wl_error *err);

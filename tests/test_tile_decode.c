@@ -19,6 +19,7 @@
 #include "wl_device.h"
 #include "wl_model.h"
 #include "wl_sampler.h"
+#include "wl_tile.h"
 
 typedef struct {
     uint8_t *b;
@@ -136,6 +137,45 @@ static int record(void *ctx, int pos, int token)
     return 0;
 }
 
+/* The hardware counters after a decode. Colors carry only the decode's broadcasts,
+ * which go from the root east along row 0 and south down every column: every word
+ * crosses P - 1 links into P - 1 PEs. So every PE but the root took in the same number
+ * of color flits W, the root none, and the color links carried 2 (P - 1) W in all (since
+ * the tile's reset); the job's own share is a multiple of 2 (P - 1) too. */
+static void check_counters(wl_device *tile, const wl_decode_stats *sb)
+{
+    wl_device_info info;
+    wl_error e;
+    assert_int_equal(wl_device_info_get(tile, &info, &e), WL_OK);
+    int P = info.rows * info.cols;
+    assert_true(sb->has_counters);
+    assert_true(sb->tu_macs > 0 && sb->tu_macs < sb->total_cycles * P * info.lanes);
+    assert_true(sb->link_flits[WL_NET_COLOR] > 0 && sb->link_flits[WL_NET_REQUEST] > 0);
+    assert_true(sb->busiest_link_flits > 0 && sb->busiest_link_flits < sb->total_cycles);
+    if (P == 1)
+        return;
+    double job_words = sb->link_flits[WL_NET_COLOR] / (2.0 * (P - 1));
+    assert_true(job_words == (double)(uint64_t)job_words);
+    wl_link *l = wl_device_link(tile);
+    uint64_t all = 0;
+    uint32_t words = 0;
+    for (int p = 0; p < P; p++) {
+        wl_pe_counters c;
+        assert_int_equal(wl_tile_pe_counters(l, p % info.cols, p / info.cols, &c, &e), WL_OK);
+        for (int port = 0; port < WL_PORTS; port++)
+            all += c.link[WL_NET_COLOR][port];
+        uint32_t in = c.link[WL_NET_COLOR][WL_PORT_LOCAL];
+        if (p == 0)
+            assert_int_equal(in, 0);
+        else if (p == 1)
+            words = in;
+        else if (in != words)
+            fail_msg("PE %d took in %u broadcast words, PE 1 %u", p, in, words);
+    }
+    assert_true(words >= job_words);
+    assert_true(all == 2ull * (uint64_t)(P - 1) * words);
+}
+
 /* Greedy decode job: the same tokens as ref, streamed in order, with cycle stats. */
 static void check_decode(const char *uri, const wl_model *m, const int *prompt, int n_prompt,
                          int steps)
@@ -167,6 +207,7 @@ static void check_decode(const char *uri, const wl_model *m, const int *prompt, 
     assert_true(sb.cycles_per_token > 0);
     assert_true(sb.ttft_cycles > 0 && sb.ttft_cycles <= sb.total_cycles);
     assert_true(sb.mac_utilization > 0 && sb.mac_utilization < 1);
+    check_counters(tile, &sb);
     print_message("# %s: %d tokens equal to ref (prompt %d); %.0f cycles/token, TTFT %.0f, "
                   "MAC utilization %.4f\n",
                   uri, nb, n_prompt, sb.cycles_per_token, sb.ttft_cycles, sb.mac_utilization);

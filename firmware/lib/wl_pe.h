@@ -31,6 +31,7 @@
 #define WL_RSP_RX      0x044u  /* response-network flit; read pops, blocks */
 #define WL_TU          0x080u
 #define WL_TX(color)   (0x100u + 4u * (color))  /* write sends; blocks while full */
+#define WL_LINK(net, port) (0x180u + 4u * (5u * (net) + (port))) /* router flits out */
 
 /* FAB_STATUS bits */
 #define WL_FS_RX_VALID   (1u << 0)
