@@ -464,24 +464,6 @@ static int tile_logits_q16(void *state, int32_t *logits, wl_error *err)
     return WL_OK;
 }
 
-/* MACs the spec needs at one position (weights and attention; the classifier when
- * it runs): what "useful" means in the utilization figure. */
-static double useful_macs(const wls_model *m, int pos, int classifier)
-{
-    int hs = m->dim / m->n_heads;
-    double w = 0;
-    for (int l = 0; l < m->n_layers; l++) {
-        const wls_layer *L = &m->layers[l];
-        const wls_matrix *ms[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w2, &L->w3};
-        for (int i = 0; i < 7; i++)
-            w += (double)ms[i]->rows * ms[i]->cols;
-    }
-    w += 2.0 * m->n_layers * m->n_heads * hs * (pos + 1);
-    if (classifier)
-        w += (double)m->classifier.rows * m->classifier.cols;
-    return w;
-}
-
 /* Every PE's counters, into c[n_pe]. */
 static int read_all_counters(tile_dev *d, wl_pe_counters *c, wl_error *err)
 {
@@ -549,7 +531,7 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
         for (int pos = 0; pos < forwards; pos++) {
             int cls = pos + 1 >= job->n_prompt;
             wl_perf_terms t;
-            macs += useful_macs(&d->q.spec, pos, cls);
+            macs += wl_perf_useful_macs(&d->q.spec, pos, cls);
             wl_perf_predict(&d->plan, &d->q.spec, &costs, pos, cls, &t);
             stats->model_cycles_per_token += t.total / forwards;
             stats->model_matvec += t.matvec / forwards;

@@ -115,3 +115,19 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
                   (classifier ? bcast(pl, c, qvec_words(dim)) + reduce(pl, c, 2) : 0);
     out->total = out->matvec + out->vector + out->attention + out->fabric;
 }
+
+double wl_perf_useful_macs(const wls_model *m, int pos, int classifier)
+{
+    int hs = m->dim / m->n_heads;
+    double w = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const wls_layer *L = &m->layers[l];
+        const wls_matrix *ms[7] = {&L->wq, &L->wk, &L->wv, &L->wo, &L->w1, &L->w2, &L->w3};
+        for (int i = 0; i < 7; i++)
+            w += (double)ms[i]->rows * ms[i]->cols;
+    }
+    w += 2.0 * m->n_layers * m->n_heads * hs * (pos + 1);
+    if (classifier)
+        w += (double)m->classifier.rows * m->classifier.cols;
+    return w;
+}

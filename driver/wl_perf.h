@@ -40,4 +40,9 @@ wl_perf_costs wl_perf_default_costs(void);
 void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int pos,
                      int classifier, wl_perf_terms *out);
 
+/* MACs the integer spec needs at position `pos` (weights, attention over pos + 1
+ * cached positions, and the classifier when `classifier`): what "useful" means in MAC
+ * utilization. */
+double wl_perf_useful_macs(const wls_model *m, int pos, int classifier);
+
 #endif

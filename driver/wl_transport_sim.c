@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wl_frame.h"
+#include "wl_mesh_size.h"
 #include "wl_sim.h"
 #include "wl_transport.h"
 
@@ -39,37 +40,6 @@ static double chance(sim_transport *t)
     t->rng ^= t->rng << 25;
     t->rng ^= t->rng >> 27;
     return (double)((t->rng * 0x2545F4914F6CDD1Dull) >> 11) / 9007199254740992.0;
-}
-
-#define DEFAULT_DMEM_KIB 48
-
-/* "RxC" or "RxC:<K>k"; *kib is the dmem KiB per PE (DEFAULT_DMEM_KIB when absent) */
-static int parse_size(const char *args, int *rows, int *cols, int *kib)
-{
-    *rows = 4;
-    *cols = 4;
-    *kib = DEFAULT_DMEM_KIB;
-    if (!args)
-        return 0;
-    char x;
-    int r, c, n = 0;
-    if (sscanf(args, "%d%c%d%n", &r, &x, &c, &n) != 3 || (x != 'x' && x != 'X') || r < 1 ||
-        c < 1 || r > 63 || c > 62)
-        return -1;
-    if (args[n] == ':') {
-        const char *m = args + n + 1;
-        char k;
-        int kb, n2 = 0;
-        if (*m < '0' || *m > '9' || sscanf(m, "%d%c%n", &kb, &k, &n2) != 2 ||
-            (k != 'k' && k != 'K') || m[n2] != '\0' || kb < 1 || kb > 16320)
-            return -1;
-        *kib = kb;
-    } else if (args[n] != '\0') {
-        return -1;
-    }
-    *rows = r;
-    *cols = c;
-    return 0;
 }
 
 static void lib_dir(char *out, size_t cap)
@@ -116,14 +86,14 @@ static void sim_close(void *state)
 static int sim_open(const char *args, void **state, wl_error *err)
 {
     int rows, cols, kib;
-    if (parse_size(args, &rows, &cols, &kib))
+    if (wl_mesh_size_parse(args, &rows, &cols, &kib))
         return wl_fail(err, WL_ERR_ARG,
                        "bad mesh size 'sim:%s': write sim:RxC or sim:RxC:<K>k (K KiB of data "
                        "memory per PE), e.g. sim:8x8 or sim:2x2:256k",
                        args);
     char dir[PATH_MAX], path[PATH_MAX + 64], variant[48], make_args[64];
     lib_dir(dir, sizeof dir);
-    if (kib == DEFAULT_DMEM_KIB) {
+    if (kib == WL_DEFAULT_DMEM_KIB) {
         snprintf(variant, sizeof variant, "%dx%d", rows, cols);
         snprintf(make_args, sizeof make_args, "MESH=%dx%d", rows, cols);
     } else {

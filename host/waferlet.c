@@ -1,5 +1,6 @@
 /* waferlet: the command line of Waferlet (brief §6). Subcommands decode, eval,
- * tokenize, info, bench, plan; every failure prints one line on stderr and exits 1. */
+ * tokenize, info, bench, plan, project; every failure prints one line on stderr and
+ * exits 1. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -13,7 +14,10 @@
 #include <unistd.h>
 
 #include "wl_device.h"
+#include "wl_mesh_size.h"
 #include "wl_model.h"
+#include "wl_project.h"
+#include "wl_quantize.h"
 #include "wl_sampler.h"
 #include "wl_tokenizer.h"
 #include "wl_tokens_file.h"
@@ -90,7 +94,8 @@ static void json_number_or_null(FILE *f, int has, double v)
 /* ---- option parsing ---------------------------------------------------------- */
 
 typedef struct {
-    const char *model, *tokenizer, *prompt, *prompt_ids, *device, *tokens, *text;
+    const char *model, *tokenizer, *prompt, *prompt_ids, *device, *tokens, *text, *mesh;
+    float clock_mhz;
     int steps;
     float temperature, topp;
     unsigned long long seed;
@@ -156,6 +161,10 @@ static int parse_options(const char *cmd, int argc, char **argv, const char *all
         }
         else if (strcmp(a, "--tokens") == 0) o->tokens = v;
         else if (strcmp(a, "--text") == 0) o->text = v;
+        else if (strcmp(a, "--mesh") == 0) o->mesh = v;
+        else if (strcmp(a, "--clock") == 0) {
+            if (parse_float(a, v, 0.001f, 100000.0f, &o->clock_mhz)) return 1;
+        }
         else if (strcmp(a, "-n") == 0) {
             if (parse_int(a, v, 0, INT_MAX, &n)) return 1;
             o->steps = (int)n;
@@ -640,7 +649,10 @@ static const char *bench_help =
     "Greedy-decodes STEPS positions (default 128, prompt included) from BOS, or from the\n"
     "prompt IDS (comma-separated token ids, BOS first), and reports speed; on the tile\n"
     "also cycles per position, TTFT (cycles to the first generated token), MAC\n"
-    "utilization and the analytic model's prediction.\n";
+    "utilization, the analytic model's prediction and the tile's hardware counters over\n"
+    "the job (tensor-unit MACs, flits per network, the busiest link).\n"
+    "Environment: WL_POLL_CYCLES=N spaces the host's polls of a running job by N cycles\n"
+    "(default 0; the polls are traffic on the root's links).\n";
 
 static const char *const net_names[] = {"color", "request", "response"};
 static const char *const port_names[] = {"local", "N", "E", "S", "W"};
@@ -817,6 +829,121 @@ static int cmd_plan(int argc, char **argv)
     return rc;
 }
 
+
+/* ---- project ------------------------------------------------------------------ */
+
+static const char *project_help =
+    "usage: waferlet project [-m MODEL] [--mesh LIST] [-n POSITIONS] [--clock MHZ] [--json]\n"
+    "Predicts greedy decode on tiles of any size with the analytic cycle model of\n"
+    "docs/PERFORMANCE.md (the placement plan and the decode firmware's calibrated costs):\n"
+    "mean cycles per token over positions 0..POSITIONS-1, the model's terms, MAC\n"
+    "utilization and tok/s at the clock. Nothing is simulated. The model is checked\n"
+    "within 15% of measurements on 2x2 (256 KiB), 4x4 and 8x8; other sizes are\n"
+    "extrapolations.\n"
+    "  -m MODEL     llama2.c checkpoint; default: the shipped model\n"
+    "  --mesh LIST  comma-separated RxC[:Kk] (K KiB of data SRAM per PE, default 48),\n"
+    "               up to 63x62; default 2x2:256k,4x4,8x8,16x16,32x32,62x62\n"
+    "  -n N         positions (default 256, capped at the model's context)\n"
+    "  --clock MHZ  clock for tok/s (default 100, an FPGA build's)\n"
+    "  --json       one JSON object\n";
+
+static int cmd_project(int argc, char **argv)
+{
+    options o;
+    if (parse_options("project", argc, argv, "-m --mesh -n --clock --json", &o))
+        return 1;
+    if (o.help) {
+        fputs(project_help, stdout);
+        return 0;
+    }
+    if (o.steps < 1)
+        return die("project: -n must be at least 1");
+    double clock_hz = (o.clock_mhz > 0 ? o.clock_mhz : 100.0) * 1e6;
+    char list[512];
+    snprintf(list, sizeof list, "%s", o.mesh ? o.mesh : "2x2:256k,4x4,8x8,16x16,32x32,62x62");
+    /* Every size is checked before the (slow for big models) quantization. */
+    enum { MAX_MESHES = 32 };
+    int rows[MAX_MESHES], cols[MAX_MESHES], kib[MAX_MESHES], n = 0;
+    char *names[MAX_MESHES];
+    for (char *t = strtok(list, ","); t; t = strtok(NULL, ",")) {
+        if (n == MAX_MESHES)
+            return die("project: at most %d meshes", MAX_MESHES);
+        if (wl_mesh_size_parse(t, &rows[n], &cols[n], &kib[n]))
+            return die("project: bad mesh '%s': write RxC or RxC:<K>k (K KiB per PE), from "
+                       "1x1 to 63x62, e.g. 16x16 or 2x2:256k", t);
+        names[n++] = t;
+    }
+    if (n == 0)
+        return die("project: --mesh lists no mesh");
+    wl_model m;
+    if (load_model(&o, &m))
+        return 1;
+    wl_qmodel q;
+    wl_error err;
+    if (wl_quantize_model(&m, &q, &err)) {
+        wl_model_free(&m);
+        return die("%s", err.msg);
+    }
+    const wls_model *sp = &q.spec;
+    int positions = o.steps > sp->seq_len ? sp->seq_len : o.steps;
+    int rc = 0;
+    if (o.json)
+        printf("{\"model\":{\"dim\":%d,\"hidden_dim\":%d,\"n_layers\":%d,\"n_heads\":%d,"
+               "\"n_kv_heads\":%d,\"vocab_size\":%d,\"seq_len\":%d},\"positions\":%d,"
+               "\"clock_hz\":%.0f,\"lanes\":%d,\"checked_on\":[\"2x2:256k\",\"4x4\",\"8x8\"],"
+               "\"meshes\":[",
+               sp->dim, sp->hidden_dim, sp->n_layers, sp->n_heads, sp->n_kv_heads,
+               sp->vocab_size, sp->seq_len, positions, clock_hz, WL_PROJECT_LANES);
+    else
+        printf("model: dim %d, hidden %d, %d layers, %d heads (%d KV), vocab %d, context %d\n"
+               "greedy from BOS, positions 0-%d, %d lanes per PE; analytic model "
+               "(docs/PERFORMANCE.md),\nchecked within 15%% on 2x2 (256 KiB), 4x4 and 8x8: "
+               "other sizes are extrapolations\n"
+               "%-12s %5s %8s %13s %11s %10s %10s %10s %9s %10s\n",
+               sp->dim, sp->hidden_dim, sp->n_layers, sp->n_heads, sp->n_kv_heads,
+               sp->vocab_size, sp->seq_len, positions - 1, WL_PROJECT_LANES, "mesh", "PEs",
+               "KiB/PE", "cycles/token", "matvec", "vector", "attention", "fabric", "MAC util",
+               "tok/s");
+    for (int i = 0; i < n && !rc; i++) {
+        wl_projection pr;
+        if (wl_project(sp, rows[i], cols[i], (uint32_t)kib[i] * 1024u, positions, &pr, &err)) {
+            rc = die("%s", err.msg);
+            break;
+        }
+        int pes = rows[i] * cols[i];
+        if (o.json) {
+            printf("%s{\"mesh\":", i ? "," : "");
+            json_string(stdout, names[i]);
+            printf(",\"pes\":%d,\"dmem_bytes\":%u,\"fits\":%s,\"need_bytes\":%llu,"
+                   "\"have_bytes\":%llu",
+                   pes, pr.dmem_bytes, pr.fits ? "true" : "false",
+                   (unsigned long long)pr.need_bytes, (unsigned long long)pr.have_bytes);
+            if (pr.fits)
+                printf(",\"cycles_per_token\":%.0f,\"terms\":{\"matvec\":%.0f,\"vector\":%.0f,"
+                       "\"attention\":%.0f,\"fabric\":%.0f},\"mac_utilization\":%.6g,"
+                       "\"tok_per_s\":%.6g",
+                       pr.cycles_per_token, pr.matvec, pr.vector, pr.attention, pr.fabric,
+                       pr.mac_utilization, clock_hz / pr.cycles_per_token);
+            printf("}");
+        } else if (pr.fits) {
+            printf("%-12s %5d %8d %13.0f %11.0f %10.0f %10.0f %10.0f %8.3f%% %10.1f\n",
+                   names[i], pes, kib[i], pr.cycles_per_token, pr.matvec, pr.vector,
+                   pr.attention, pr.fabric, 100.0 * pr.mac_utilization,
+                   clock_hz / pr.cycles_per_token);
+        } else {
+            printf("%-12s %5d %8d does not fit: needs %llu bytes, has %llu\n", names[i], pes,
+                   kib[i], (unsigned long long)pr.need_bytes, (unsigned long long)pr.have_bytes);
+        }
+    }
+    if (o.json && !rc)
+        printf("]}\n");
+    else if (!rc)
+        printf("tok/s at %.0f MHz\n", clock_hz / 1e6);
+    wl_qmodel_free(&q);
+    wl_model_free(&m);
+    return rc;
+}
+
 static const char *main_help =
     "usage: waferlet <command> [options]   (waferlet <command> --help for details)\n"
     "  decode    generate text from a llama2.c model\n"
@@ -825,6 +952,7 @@ static const char *main_help =
     "  info      describe a device (and a model)\n"
     "  bench     measure decode speed on a device\n"
     "  plan      show where a model lives on a tile (placement)\n"
+    "  project   predict decode speed on tiles of any size (analytic model)\n"
     "Devices: ref (integer golden model), float (float32 reference), sim[:RxC[:Kk]], usb[:SERIAL].\n";
 
 int main(int argc, char **argv)
@@ -846,5 +974,8 @@ int main(int argc, char **argv)
         return cmd_bench(argc - 2, argv + 2);
     if (strcmp(cmd, "plan") == 0)
         return cmd_plan(argc - 2, argv + 2);
-    return die("unknown command '%s' (commands: decode, eval, tokenize, info, bench, plan)", cmd);
+    if (strcmp(cmd, "project") == 0)
+        return cmd_project(argc - 2, argv + 2);
+    return die("unknown command '%s' (commands: decode, eval, tokenize, info, bench, plan, "
+               "project)", cmd);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +36,8 @@ static char out[1 << 16], err[1 << 12];
 static void test_help(void **st)
 {
     (void)st;
-    const char *cmds[] = {"decode", "eval", "tokenize", "info", "bench", "plan"};
-    for (size_t i = 0; i < 6; i++) {
+    const char *cmds[] = {"decode", "eval", "tokenize", "info", "bench", "plan", "project"};
+    for (size_t i = 0; i < 7; i++) {
         char a[64];
         snprintf(a, sizeof a, "%s --help", cmds[i]);
         assert_int_equal(run(a, out, sizeof out, err, sizeof err), 0);
@@ -58,7 +59,9 @@ static void test_errors_are_one_line(void **st)
     const char *bad[] = {"frobnicate", "decode -m /nonexistent.bin", "decode -n abc",
                          "decode -t -1", "decode --topp 2", "decode -d nodevice",
                          "eval", "eval --tokens /nonexistent.txt", "tokenize",
-                         "decode --bogus", "info -d sim:3x5", "decode -s -5"};
+                         "decode --bogus", "info -d sim:3x5", "decode -s -5",
+                         "project --mesh 70x2", "project --mesh 4x4:0k", "project -n 0",
+                         "project --clock 0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = run(bad[i], out, sizeof out, err, sizeof err);
         if (rc == 0 || !one_line(err))
@@ -177,6 +180,41 @@ static void test_bench_prompt(void **st)
     assert_non_null(strstr(err, "99999"));
 }
 
+
+/* project: the analytic model on meshes that are not built. Its figures must hang
+ * together: the terms add up to the total, MAC utilization is the spec's MACs (from the
+ * model's shape) over cycles x PEs x 8 lanes, tok/s is the clock over the cycles. */
+static void test_project(void **st)
+{
+    (void)st;
+    assert_int_equal(run("project --mesh 4x4 -n 4 --clock 250 --json", out, sizeof out, err,
+                         sizeof err),
+                     0);
+    assert_non_null(strstr(out, "\"fits\":true"));
+    double dim = json_number(out, "dim"), hidden = json_number(out, "hidden_dim");
+    double L = json_number(out, "n_layers"), nh = json_number(out, "n_heads");
+    double nkv = json_number(out, "n_kv_heads"), vocab = json_number(out, "vocab_size");
+    double cyc = json_number(out, "cycles_per_token");
+    double sum = json_number(out, "matvec") + json_number(out, "vector") +
+                 json_number(out, "attention") + json_number(out, "fabric");
+    assert_true(cyc > 0 && fabs(cyc - sum) <= 2);
+    double hs = dim / nh, kv = nkv * hs, macs = 0;
+    for (int pos = 0; pos < 4; pos++)
+        macs += L * (2 * dim * dim + 2 * kv * dim + 3 * dim * hidden) + 2 * L * nh * hs * (pos + 1) +
+                vocab * dim;
+    double util = json_number(out, "mac_utilization");
+    assert_true(fabs(util - macs / 4 / (cyc * 16 * 8)) <= 1e-5 * util + 1e-12);
+    assert_true(fabs(json_number(out, "tok_per_s") - 250e6 / cyc) <= 1e-4 * 250e6 / cyc);
+    /* The shipped model does not fit 2x2 at 48 KiB: the bytes say why. */
+    assert_int_equal(run("project --mesh 2x2 --json", out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "\"fits\":false"));
+    assert_true(json_number(out, "need_bytes") > json_number(out, "have_bytes"));
+    assert_null(strstr(out, "cycles_per_token"));
+    assert_int_equal(run("project --mesh 2x2,16x16", out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "does not fit"));
+    assert_non_null(strstr(out, "extrapolations"));
+}
+
 static void test_info(void **st)
 {
     (void)st;
@@ -194,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_decode_json), cmocka_unit_test(test_decode_seeded_and_streamed),
         cmocka_unit_test(test_eval_and_tokenize), cmocka_unit_test(test_info),
         cmocka_unit_test(test_plan),        cmocka_unit_test(test_bench_prompt),
+        cmocka_unit_test(test_project),
     };
     return cmocka_run_group_tests_name("waferlet CLI", tests, NULL, NULL);
 }
