@@ -19,7 +19,8 @@ enum {
     WL_OP_ACK = 0x81, WL_OP_INFO_REPLY = 0x82, WL_OP_DATA = 0x84, WL_OP_NAK = 0x8F
 };
 
-enum { WL_ST_OK = 0, WL_ST_BAD_OP = 1, WL_ST_BAD_TARGET = 2, WL_ST_BAD_LENGTH = 3 };
+enum { WL_ST_OK = 0, WL_ST_BAD_OP = 1, WL_ST_BAD_TARGET = 2, WL_ST_BAD_LENGTH = 3,
+       WL_ST_NO_ANSWER = 4 /* READ: the PE did not answer in time */ };
 
 /* CRC-32C (Castagnoli) of `n` words, each as 4 little-endian bytes. */
 uint32_t wl_crc32c_words(const uint32_t *w, size_t n);

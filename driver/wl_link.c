@@ -142,6 +142,9 @@ static void note_error(wl_link *l, const char *fmt_op, uint8_t seq, uint32_t sta
     const char *why = status == WL_ST_BAD_OP ? "unknown op"
                       : status == WL_ST_BAD_TARGET ? "target outside the mesh"
                       : status == WL_ST_BAD_LENGTH ? "bad length or address"
+                      : status == WL_ST_NO_ANSWER ? "the PE did not answer the READ in time "
+                                                    "(a core blocked on a fabric queue holds "
+                                                    "off MMIO reads; RESET frees it)"
                                                    : "error";
     wl_fail(&l->first_error, WL_ERR_DEVICE, "tile refused %s (seq %u): %s (status %u)", fmt_op,
             seq, why, status);

@@ -99,13 +99,13 @@ int wl_tile_reset(wl_link *l, wl_error *err)
 
 int wl_tile_get_counters(wl_link *l, wl_tile_counters *c, wl_error *err)
 {
-    uint32_t r[10] = {0};
+    uint32_t r[11] = {0};
     size_t n = 0;
-    int rc = wl_link_call(l, WL_OP_COUNTERS, NULL, 0, r, 10, &n, err);
+    int rc = wl_link_call(l, WL_OP_COUNTERS, NULL, 0, r, 11, &n, err);
     if (rc)
         return rc;
-    if (n < 10)
-        return wl_fail(err, WL_ERR_DEVICE, "COUNTERS reply has %zu words, expected 10", n);
+    if (n < 11)
+        return wl_fail(err, WL_ERR_DEVICE, "COUNTERS reply has %zu words, expected 11", n);
     c->cycles = (uint64_t)r[1] << 32 | r[0];
     c->frames_ok = r[2];
     c->crc_errors = r[3];
@@ -115,6 +115,7 @@ int wl_tile_get_counters(wl_link *l, wl_tile_counters *c, wl_error *err)
     c->naks_sent = r[7];
     c->req_flits = r[8];
     c->rsp_flits = r[9];
+    c->read_timeouts = r[10];
     return WL_OK;
 }
 

@@ -17,6 +17,7 @@ typedef struct {
     uint64_t cycles;
     uint32_t frames_ok, crc_errors, bad_headers, out_of_order, duplicates, naks_sent;
     uint32_t req_flits, rsp_flits;
+    uint32_t read_timeouts; /* READs whose PE did not answer in time */
 } wl_tile_counters;
 
 typedef struct {

@@ -10,10 +10,12 @@ BR_VOBJS   := $(BR_VDIR)/Vwl_host_bridge__ALL.a $(BR_VDIR)/verilated.o $(BR_VDIR
 BR_ROWS    := 4
 BR_COLS    := 4
 BR_WINDOW  := 32
+# a short READ timeout, so that the testbench sees it expire
+BR_READ_TO := 3000
 BR_GPARAMS := -GRows=$(BR_ROWS) -GCols=$(BR_COLS) -GWindow=$(BR_WINDOW) \
-              -GImemBytes=16384 -GDmemBytes=49152 -GLanes=8
+              -GImemBytes=16384 -GDmemBytes=49152 -GLanes=8 -GReadTimeout=$(BR_READ_TO)
 BR_DEFS    := -DBR_ROWS=$(BR_ROWS) -DBR_COLS=$(BR_COLS) -DBR_WINDOW=$(BR_WINDOW) \
-              -DBR_IMEM=16384 -DBR_DMEM=49152 -DBR_LANES=8
+              -DBR_IMEM=16384 -DBR_DMEM=49152 -DBR_LANES=8 -DBR_READ_TIMEOUT=$(BR_READ_TO)
 BR_TEST    := $(BR_DIR)/test_bridge
 # mk/*.mk load in name order, before pe.mk: own names for the tools
 BR_VERILATOR ?= verilator

@@ -21,7 +21,11 @@ module wl_host_bridge #(
   parameter integer ImemBytes = 16384,
   parameter integer DmemBytes = 49152,
   parameter integer Lanes     = 8,
-  parameter integer Window    = 32
+  parameter integer Window    = 32,
+  // cycles a READ may wait for its PE's answer to make progress: then the DATA reply
+  // goes out with status 4 (no answer), or, if the answer stopped midway, with a bad
+  // CRC so that the host retries; either way the bridge is free again
+  parameter integer ReadTimeout = 262144
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -60,7 +64,7 @@ module wl_host_bridge #(
   localparam logic [3:0] FabWrite = 4'd0, FabRead = 4'd1, FabCfg = 4'd3;
   // status codes
   localparam logic [31:0] StOk = 32'd0, StBadOp = 32'd1, StBadTarget = 32'd2,
-                          StBadLen = 32'd3;
+                          StBadLen = 32'd3, StNoAnswer = 32'd4;
 
   // ================================================================ frame buffers
   // Two slots of 512 words (payload only; header fields and the first three payload
@@ -243,16 +247,25 @@ module wl_host_bridge #(
   logic [2:0]  unused_oq_count;
 
   // response reader
+  // RsSkip drains a response packet that is not the awaited answer (another PE's, or
+  // another address: a late answer to a READ that timed out).
   localparam logic [2:0] RsIdle = 3'd0, RsHdr = 3'd1, RsAddr = 3'd2, RsData = 3'd3,
-                         RsDrain = 3'd4;
+                         RsDrain = 3'd4, RsSkip = 3'd5;
+  localparam integer     TW = $clog2(ReadTimeout + 1);
   logic [2:0]  rs_state_q, rs_state_d;
   logic        rs_done_q, rs_done_d;   // the RDATA packet's last flit has been seen
+  logic [11:0] rs_pe_q;                // the READ's PE, {y, x} as in the header's src
+  logic [31:0] rs_addr_q;              // and its address
+  logic [TW-1:0] rs_wait_q;            // cycles without progress from the PE
+  logic        rs_waiting, rs_expire;
+  logic        rs_late_q, rs_late_d;   // timed out before the answer began: status 4
+  logic        rs_cut_q, rs_cut_d;     // timed out after the status left: bad CRC
   logic        rsp_fire, req_fire;
 
   // counters
   logic [63:0] cycles_q, cyc_snap_q;
   logic [31:0] frames_ok_q, crc_errors_q, bad_headers_q, out_of_order_q, duplicates_q,
-               naks_sent_q, req_flits_q, rsp_flits_q;
+               naks_sent_q, req_flits_q, rsp_flits_q, read_timeouts_q;
 
   // ================================================================ dispatcher
   localparam logic [1:0] ExIdle = 2'd0, ExRun = 2'd1, ExReset = 2'd2;
@@ -320,7 +333,7 @@ module wl_host_bridge #(
                   rp_kind_l = RkInfo; rp_op_l = OpInfoR; rp_len_l = 9'd8;
                 end
                 OpCounters: begin
-                  rp_kind_l = RkCnt; rp_op_l = OpData; rp_len_l = 9'd11;
+                  rp_kind_l = RkCnt; rp_op_l = OpData; rp_len_l = 9'd12;
                 end
                 OpReset: begin
                   rp_launch  = 1'b0;       // ACK after the reset pulse
@@ -537,7 +550,7 @@ module wl_host_bridge #(
     rp_avail = 1'b1;
     if (rp_idx_q == 9'd0) rp_word = Sync;
     else if (rp_idx_q == 9'd1) rp_word = {4'd0, 3'd0, rp_len_q, rp_seq_q, rp_op_q};
-    else if (rp_idx_q == rp_len_q + 9'd2) rp_word = ~rp_crc_q;
+    else if (rp_idx_q == rp_len_q + 9'd2) rp_word = rs_cut_q ? rp_crc_q : ~rp_crc_q;
     else begin
       unique case (rp_kind_q)
         RkInfo: begin
@@ -564,12 +577,16 @@ module wl_host_bridge #(
             4'd7:  rp_word = duplicates_q;
             4'd8:  rp_word = naks_sent_q;
             4'd9:  rp_word = req_flits_q;
-            default: rp_word = rsp_flits_q;
+            4'd10: rp_word = rsp_flits_q;
+            default: rp_word = read_timeouts_q;
           endcase
         end
         RkData: begin
-          if (rp_p == 9'd0) rp_word = rp_arg_q;
-          else begin
+          if (rp_p == 9'd0) begin
+            // the status waits for the answer's header and address (or the timeout)
+            rp_word  = rs_late_q ? StNoAnswer : rp_arg_q;
+            rp_avail = rp_arg_q != StOk || rs_state_q == RsData || rs_done_q || rs_late_q;
+          end else begin
             // a short RDATA packet is padded with zeros rather than waited for
             rp_word  = rs_done_q ? 32'd0 : rsp_in_data_i;
             rp_avail = rs_done_q || (rs_state_q == RsData && rsp_in_valid_i);
@@ -631,23 +648,43 @@ module wl_host_bridge #(
   always_comb begin
     rs_state_d = rs_state_q;
     rs_done_d  = rs_done_q;
+    rs_late_d  = rs_late_q;
+    rs_cut_d   = rs_cut_q;
     unique case (rs_state_q)
-      RsHdr, RsAddr, RsDrain, RsIdle: rsp_in_ready_o = 1'b1;  // idle: strays dropped
-      default: rsp_in_ready_o = rp_active_q && rp_is_data && !oq_full && !rs_done_q;
+      RsData: rsp_in_ready_o = rp_active_q && rp_is_data && !oq_full && !rs_done_q;
+      default: rsp_in_ready_o = 1'b1;  // idle: strays dropped
     endcase
     if (rs_launch) begin
       rs_state_d = RsHdr;
       rs_done_d  = 1'b0;
+      rs_late_d  = 1'b0;
+      rs_cut_d   = 1'b0;
+    end else if (rs_expire) begin
+      // the PE has not answered (or stopped answering): finish the reply without it
+      rs_done_d  = 1'b1;
+      if (rs_state_q == RsDrain) rs_state_d = RsIdle;  // the reply has left already
+      else if (rs_state_q == RsData) rs_cut_d = 1'b1;
+      else begin
+        rs_late_d  = 1'b1;
+        rs_state_d = RsData;
+      end
     end else begin
       unique case (rs_state_q)
         RsHdr: if (rsp_fire) begin
-          rs_state_d = rsp_in_last_i ? RsData : RsAddr;
-          rs_done_d  = rsp_in_last_i;
+          if (rsp_in_data_i[23:12] != rs_pe_q) rs_state_d = rsp_in_last_i ? RsHdr : RsSkip;
+          else begin
+            rs_state_d = rsp_in_last_i ? RsData : RsAddr;
+            rs_done_d  = rsp_in_last_i;
+          end
         end
         RsAddr: if (rsp_fire) begin
-          rs_state_d = RsData;
-          rs_done_d  = rsp_in_last_i;
+          if (rsp_in_data_i != rs_addr_q) rs_state_d = rsp_in_last_i ? RsHdr : RsSkip;
+          else begin
+            rs_state_d = RsData;
+            rs_done_d  = rsp_in_last_i;
+          end
         end
+        RsSkip: if (rsp_fire && rsp_in_last_i) rs_state_d = RsHdr;
         RsData: begin
           if (rsp_fire && rsp_in_last_i) rs_done_d = 1'b1;
           // the reply's final data word leaves: drain what the packet has left
@@ -661,14 +698,34 @@ module wl_host_bridge #(
   end
 
   assign rsp_fire = rsp_in_valid_i && rsp_in_ready_o;
+  // Waiting on the PE: for the answer to begin, or for its next word while the reply
+  // could take it (a host that does not read its replies is not the PE's fault).
+  assign rs_waiting = !rsp_in_valid_i && !rs_done_q &&
+                      (rs_state_q == RsHdr || rs_state_q == RsAddr || rs_state_q == RsSkip ||
+                       rs_state_q == RsDrain ||
+                       (rs_state_q == RsData && rp_active_q && rp_is_data && !oq_full));
+  assign rs_expire  = rs_waiting && rs_wait_q == TW'(ReadTimeout - 1);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rs_state_q <= RsIdle;
       rs_done_q  <= 1'b0;
+      rs_late_q  <= 1'b0;
+      rs_cut_q   <= 1'b0;
+      rs_pe_q    <= '0;
+      rs_addr_q  <= '0;
+      rs_wait_q  <= '0;
     end else begin
       rs_state_q <= rs_state_d;
       rs_done_q  <= rs_done_d;
+      rs_late_q  <= rs_late_d;
+      rs_cut_q   <= rs_cut_d;
+      if (rs_launch) begin
+        rs_pe_q   <= {ex_w0[11:6], ex_w0[5:0]};
+        rs_addr_q <= ex_w1;
+      end
+      if (rs_launch || rsp_fire || !rs_waiting || rs_expire) rs_wait_q <= '0;
+      else rs_wait_q <= rs_wait_q + 1'b1;
     end
   end
 
@@ -684,6 +741,7 @@ module wl_host_bridge #(
       naks_sent_q    <= '0;
       req_flits_q    <= '0;
       rsp_flits_q    <= '0;
+      read_timeouts_q <= '0;
     end else begin
       cycles_q <= cycles_q + 64'd1;
       if (rx_fin && rx_kind == KGood)   frames_ok_q   <= frames_ok_q + 32'd1;
@@ -694,6 +752,7 @@ module wl_host_bridge #(
       if (ev_nak) naks_sent_q    <= naks_sent_q + 32'd1;
       if (req_fire) req_flits_q  <= req_flits_q + 32'd1;
       if (rsp_fire) rsp_flits_q  <= rsp_flits_q + 32'd1;
+      if (rs_expire) read_timeouts_q <= read_timeouts_q + 32'd1;
     end
   end
 

@@ -205,12 +205,15 @@ module wl_pe #(
   assign h_bt  = h_off[OW-1:LB];
 
   // ------------------------------------------------------------ MMIO
-  logic        c_mm, h_mm, mm_sel_c, mm_act, mm_we, mm_block, mm_do;
+  logic        c_mm, h_mm, mm_sel_c, mm_act, mm_we, mm_block, mm_do, c_block, h_block;
   logic [8:0]  mm_off;
   logic [31:0] mm_rdata, mm_rdata_q;
   assign c_mm     = c_req && c_rg == RgMmio;
   assign h_mm     = h_req && h_rg == RgMmio;
-  assign mm_sel_c = c_mm;
+  // A core blocked on a queue steps aside for the host, so that a waiting core never
+  // holds off the host's MMIO accesses (a READ that could not finish would leave its
+  // RDATA packet half sent on the response network).
+  assign mm_sel_c = c_mm && !(c_block && h_mm);
   assign mm_act   = c_mm || h_mm;
   assign mm_off   = mm_sel_c ? c_addr[8:0] : h_addr[8:0];
   assign mm_we    = mm_sel_c ? c_we : h_we;
@@ -219,23 +222,30 @@ module wl_pe #(
   assign tx_color   = mm_off[6:2];
   assign qo_last    = (mm_off[8:2] == 7'h10);
 
-  // queue accesses block (no grant) instead of failing, so firmware can spin on them
+  // Queue accesses block (no grant) instead of failing, so firmware can spin on them.
+  // The host's reads never block: an empty queue reads 0 and is not popped.
   always_comb begin
-    mm_block = 1'b0;
-    if (mm_we) begin
-      if (mm_off[8:7] == 2'b10) mm_block = tx_full;
-      else if (mm_off[8:2] == 7'h0F || mm_off[8:2] == 7'h10) mm_block = qo_full;
+    c_block = 1'b0;
+    if (c_we) begin
+      if (c_addr[8:7] == 2'b10) c_block = tx_full;
+      else if (c_addr[8:2] == 7'h0F || c_addr[8:2] == 7'h10) c_block = qo_full;
     end else begin
-      if (mm_off[8:2] == 7'h0D) mm_block = rx_empty;
-      else if (mm_off[8:2] == 7'h11) mm_block = ri_empty;
+      if (c_addr[8:2] == 7'h0D) c_block = rx_empty;
+      else if (c_addr[8:2] == 7'h11) c_block = ri_empty;
+    end
+    h_block = 1'b0;
+    if (h_we) begin
+      if (h_addr[8:7] == 2'b10) h_block = tx_full;
+      else if (h_addr[8:2] == 7'h0F || h_addr[8:2] == 7'h10) h_block = qo_full;
     end
   end
+  assign mm_block  = mm_sel_c ? c_block : h_block;
   assign mm_do     = mm_act && !mm_block;
   assign tu_reg_we = mm_do && mm_we && mm_off[8:6] == 3'b010;
   assign tx_push   = mm_do && mm_we && mm_off[8:7] == 2'b10;
   assign qo_push   = mm_do && mm_we && (mm_off[8:2] == 7'h0F || mm_off[8:2] == 7'h10);
-  assign rx_pop    = mm_do && !mm_we && mm_off[8:2] == 7'h0D;
-  assign ri_pop    = mm_do && !mm_we && mm_off[8:2] == 7'h11;
+  assign rx_pop    = mm_do && !mm_we && mm_off[8:2] == 7'h0D && !rx_empty;
+  assign ri_pop    = mm_do && !mm_we && mm_off[8:2] == 7'h11 && !ri_empty;
 
   always_comb begin
     mm_rdata = 32'd0;
@@ -256,8 +266,8 @@ module wl_pe #(
         5'h0B: mm_rdata = 32'(DmemBytes);
         5'h0C: mm_rdata = {10'd0, tu_done_q, tu_busy, ri_head[32], !ri_empty, qo_full,
                            tx_full, 3'd0, rx_head[36:32], 7'd0, !rx_empty};
-        5'h0D: mm_rdata = rx_head[31:0];
-        5'h11: mm_rdata = ri_head[31:0];
+        5'h0D: mm_rdata = rx_empty ? 32'd0 : rx_head[31:0];
+        5'h11: mm_rdata = ri_empty ? 32'd0 : ri_head[31:0];
         default: mm_rdata = 32'd0;
       endcase
     end
@@ -384,11 +394,11 @@ module wl_pe #(
 
   // grants: fixed priority per bank, the core always wins
   always_comb begin
-    c_gnt = (c_rg == RgMmio) ? !mm_block : 1'b1;
+    c_gnt = (c_rg == RgMmio) ? mm_sel_c && !c_block : 1'b1;
     case (h_rg)
       RgImem:  h_gnt = !c_im;
       RgDmem:  h_gnt = !c_hit[h_bt[2:0]];
-      RgMmio:  h_gnt = !c_mm && !mm_block;
+      RgMmio:  h_gnt = !mm_sel_c && !h_block;
       default: h_gnt = 1'b1;
     endcase
   end

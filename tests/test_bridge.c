@@ -57,6 +57,8 @@ typedef struct {
     int host_in_gap, host_out_gap, req_gap, rsp_gap;
     int out_flip_permille; /* corrupt reply words (lost replies) */
     int rdata_delta;       /* a misbehaving PE: RDATA with this many words too many */
+    int pe_silent;         /* a PE that does not answer READs at all */
+    int rdata_cut;         /* > 0: the answer stops after this many data words */
     /* tile reset */
     unsigned rst_run, rst_pulses, rst_last_len;
     uint64_t rst_start_cycle, rst_end_cycle, last_req_cycle, last_req_valid_cycle;
@@ -184,6 +186,16 @@ static void pe_packet(tb *t)
     case PKT_READ: {
         assert_int_equal(t->pkt_n, 3);
         p->read_pkts++;
+        if (t->pe_silent)
+            break;
+        if (t->rdata_cut > 0) {
+            rsq_push(t, 63u | (uint32_t)x << 12 | (uint32_t)y << 18 | (uint32_t)PKT_RDATA << 24,
+                     0);
+            rsq_push(t, addr, 0);
+            for (int i = 0; i < t->rdata_cut; i++)
+                rsq_push(t, pe_rd(p, addr + 4 * (uint32_t)i), 0);
+            break;
+        }
         int64_t nn = (int64_t)t->pkt[2] + t->rdata_delta;
         uint32_t n = nn < 0 ? 0 : (uint32_t)nn;
         rsq_push(t, 63u | (uint32_t)x << 12 | (uint32_t)y << 18 | (uint32_t)PKT_RDATA << 24,
@@ -661,7 +673,7 @@ static void test_counters(void **state)
     const wl_frame *c = cmd(t, WL_OP_COUNTERS, NULL, 0); /* seq 4 */
     uint64_t c1 = bridge_cycle(t->b);
     assert_int_equal(c->op, WL_OP_DATA);
-    assert_int_equal(c->len, 11);
+    assert_int_equal(c->len, 12);
     assert_int_equal(c->payload[0], WL_ST_OK);
     uint64_t cyc = c->payload[1] | (uint64_t)c->payload[2] << 32;
     assert_true(cyc >= c0 - 10 && cyc <= c1);
@@ -675,6 +687,7 @@ static void test_counters(void **state)
     assert_int_equal(c->payload[9], 4 * 10 + 3);
     assert_int_equal(c->payload[10], t->rsp_flits);
     assert_int_equal(c->payload[10], 10);
+    assert_int_equal(c->payload[11], 0); /* read_timeouts */
     tb_free(t);
 }
 
@@ -984,6 +997,72 @@ static void test_rdata_robust(void **state)
     tb_free(t);
 }
 
+/* An RDATA packet from PE (x, y) for addr with n junk words, as if late. */
+static void stale_rdata(tb *t, unsigned x, unsigned y, uint32_t addr, int n)
+{
+    rsq_push(t, 63u | x << 12 | y << 18 | (uint32_t)PKT_RDATA << 24, 0);
+    rsq_push(t, addr, n == 0);
+    for (int i = 0; i < n; i++)
+        rsq_push(t, 0xBAD00000u | (uint32_t)i, i + 1 == n);
+}
+
+/* A PE that does not answer a READ (a core blocked on a fabric queue holds off MMIO
+ * reads): after ReadTimeout cycles the DATA reply says so (status 4, zeros) and the
+ * bridge takes the next command. A late answer is not taken for the answer to a later
+ * READ: the header's source and the address must match. An answer that stops midway
+ * ends the reply with a bad CRC, which the host drops (and retries). */
+static void test_read_timeout(void **state)
+{
+    (void)state;
+    tb *t = tb_new(12);
+    uint32_t w[8], v[8], r[8];
+    for (int i = 0; i < 8; i++) {
+        w[i] = rnd(t) | 1u;
+        v[i] = rnd(t) | 1u;
+    }
+    do_write(t, wl_target(1, 2, 1, 2), PE_DMEM, w, 8);
+    do_write(t, wl_target(3, 0, 3, 0), PE_DMEM, v, 8);
+
+    t->pe_silent = 1;
+    uint32_t p[3] = {wl_target(1, 2, 1, 2), PE_DMEM, 8};
+    uint64_t c0 = bridge_cycle(t->b);
+    const wl_frame *f = cmd(t, WL_OP_READ, p, 3);
+    assert_true(bridge_cycle(t->b) - c0 >= BR_READ_TIMEOUT);
+    assert_int_equal(f->op, WL_OP_DATA);
+    assert_int_equal(f->len, 9);
+    assert_int_equal(f->payload[0], WL_ST_NO_ANSWER);
+    for (int i = 1; i <= 8; i++)
+        assert_int_equal(f->payload[i], 0);
+    t->pe_silent = 0;
+    ack_ok(cmd(t, WL_OP_PING, NULL, 0));
+
+    /* Late answers queued ahead of the real ones: another PE's, and the same PE's for
+     * another address. Both are drained; the reads get their own PE's words. */
+    stale_rdata(t, 1, 2, PE_DMEM, 8);
+    do_read(t, 3, 0, PE_DMEM, r, 8);
+    assert_memory_equal(r, v, sizeof v);
+    stale_rdata(t, 1, 2, PE_DMEM + 0x100, 3);
+    do_read(t, 1, 2, PE_DMEM, r, 8);
+    assert_memory_equal(r, w, sizeof w);
+
+    /* Cut midway: the status (ok) has left, so the reply's CRC is spoilt. */
+    t->rdata_cut = 3;
+    size_t before = t->n_replies;
+    uint64_t crc_bad = t->dec.crc_errors;
+    send_frame(t, WL_OP_READ, t->seq++, p, 3);
+    run(t, BR_READ_TIMEOUT + 2000);
+    assert_int_equal(t->n_replies, before);
+    assert_int_equal(t->dec.crc_errors, crc_bad + 1);
+    t->rdata_cut = 0;
+    do_read(t, 1, 2, PE_DMEM, r, 8); /* the host's retry */
+    assert_memory_equal(r, w, sizeof w);
+    const wl_frame *c = cmd(t, WL_OP_COUNTERS, NULL, 0);
+    assert_int_equal(c->len, 12);
+    assert_int_equal(c->payload[11], 2); /* read_timeouts */
+    assert_int_equal(t->rsq_head, t->rsq_tail);
+    tb_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -998,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_faults_go_back_n),
         cmocka_unit_test(test_bulk_write_efficiency),
         cmocka_unit_test(test_rdata_robust),
+        cmocka_unit_test(test_read_timeout),
     };
     return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);
 }

@@ -610,6 +610,28 @@ static void test_errors(void **st)
     assert_int_equal(wl_tile_write(l, (wl_rect){1, 1, 1, 1}, 0x10010, &w, 1, &e), WL_OK);
     assert_int_equal(wl_tile_read(l, 1, 1, 0x10010, &back, 1, &e), WL_OK);
     assert_int_equal(back, 1);
+    /* A core blocked on an empty RX queue does not hold off the host's MMIO reads of
+     * its PE (it steps aside), and the host's read of the empty queue returns 0 at once
+     * instead of blocking. The program: lui t0, 0x1000; lw t1, 0x34(t0) (RX_DATA,
+     * blocks); j . */
+    const uint32_t blocker[3] = {0x010002B7u, 0x0342A303u, 0x0000006Fu};
+    wl_rect pe11 = {1, 1, 1, 1};
+    assert_int_equal(wl_tile_write(l, pe11, WL_PE_IMEM_BASE, blocker, 3, &e), WL_OK);
+    assert_int_equal(wl_tile_start(l, pe11, &e), WL_OK);
+    uint32_t run0 = 0, run1 = 0, rx = 1;
+    assert_int_equal(wl_tile_read(l, 1, 1, WL_PE_CNT_RUN, &run0, 1, &e), WL_OK);
+    assert_int_equal(wl_tile_read(l, 1, 1, WL_PE_MMIO_BASE + 0x34, &rx, 1, &e), WL_OK);
+    assert_int_equal(rx, 0);
+    assert_int_equal(wl_tile_read(l, 1, 1, WL_PE_CNT_RUN, &run1, 1, &e), WL_OK);
+    assert_true(run0 > 0 && run1 > run0); /* the core runs (blocked) all along */
+    assert_int_equal(wl_tile_read(l, 1, 1, 0x10010, &back, 1, &e), WL_OK);
+    assert_int_equal(back, 1);
+    wl_tile_counters tc;
+    assert_int_equal(wl_tile_get_counters(l, &tc, &e), WL_OK);
+    assert_int_equal(tc.read_timeouts, 0);
+    assert_int_equal(wl_tile_reset(l, &e), WL_OK);
+    assert_int_equal(wl_tile_read(l, 1, 1, WL_PE_CNT_RUN, &back, 1, &e), WL_OK);
+    assert_int_equal(back, 0);
     wl_device_info info;
     assert_int_equal(wl_device_info_get(d, &info, &e), WL_OK);
     assert_int_equal(info.rows, 2);
