@@ -7,7 +7,8 @@
 # TTFT. With LONG_STEPS set (make bench BENCH_DECODE_LONG=256), "long_runs" adds
 # LONG_STEPS positions on each of LONG_DEVICES from a 2-id prompt (BOS and the shared
 # sequence's first id: greedy from BOS alone ends in BOS after 10 tokens with the 264K
-# checkpoint).
+# checkpoint). "projection": `waferlet project` over positions 0-255 for 2x2 (256 KiB) up
+# to 62x62, the analytic model on meshes that are not built (docs/PERFORMANCE.md).
 # Uses the shared 264K checkpoint when ../shared is present, else the shipped model.
 # usage: [PROMPT_DEVICES="D..."] [LONG_STEPS=N LONG_DEVICES="D..."] \
 #        bench-decode.sh WAFERLET OUT STEPS DEVICE...
@@ -47,6 +48,8 @@ bench_list() {
     bench_list long_runs "$long_devs" -n "$LONG_STEPS" \
       --prompt-ids "$(echo "$prompt" | cut -d, -f1-2)"
   fi
+  printf ',\n "projection": '
+  "$exe" project -m "$model" -n 256 --json
   printf '}\n'
 } > "$out.tmp"
 mv "$out.tmp" "$out"
