@@ -464,26 +464,17 @@ static int tile_logits_q16(void *state, int32_t *logits, wl_error *err)
     return WL_OK;
 }
 
-/* Every PE's counters, into c[n_pe]. */
-static int read_all_counters(tile_dev *d, wl_pe_counters *c, wl_error *err)
-{
-    for (int p = 0; p < d->plan.n_pe; p++) {
-        int rc = wl_tile_pe_counters(d->link, p % d->info.cols, p / d->info.cols, &c[p], err);
-        if (rc)
-            return rc;
-    }
-    return WL_OK;
-}
-
-/* The counters' differences over a job (32-bit counters: differences modulo 2^32). */
+/* The counters' differences over a job of `cycles` (32-bit counters: differences modulo
+ * 2^32), and the utilizations they give. */
 static void counter_stats(const tile_dev *d, const wl_pe_counters *a, const wl_pe_counters *b,
-                          wl_decode_stats *st)
+                          double cycles, wl_decode_stats *st)
 {
+    double busy = 0;
     st->has_counters = 1;
     st->busiest_link_flits = -1;
     for (int p = 0; p < d->plan.n_pe; p++) {
         st->tu_macs += (uint32_t)(b[p].tu_macs - a[p].tu_macs);
-        st->tu_busy_cycles += (uint32_t)(b[p].tu_busy - a[p].tu_busy);
+        busy += (uint32_t)(b[p].tu_busy - a[p].tu_busy);
         for (int net = 0; net < WL_NETS; net++)
             for (int port = 0; port < WL_PORTS; port++) {
                 double f = (uint32_t)(b[p].link[net][port] - a[p].link[net][port]);
@@ -496,6 +487,11 @@ static void counter_stats(const tile_dev *d, const wl_pe_counters *a, const wl_p
                     st->busiest_link_port = port;
                 }
             }
+    }
+    if (cycles > 0) {
+        st->tu_mac_utilization = st->tu_macs / (cycles * d->plan.n_pe * d->info.lanes);
+        st->tu_busy_fraction = busy / (cycles * d->plan.n_pe);
+        st->busiest_link_utilization = st->busiest_link_flits / cycles;
     }
 }
 
@@ -512,13 +508,15 @@ static int tile_decode(void *state, const wl_decode_job *job, int steps, int *to
     job_run j = {0, 0, (uint32_t)steps, job->prompt, (uint32_t)job->n_prompt, on_token, ctx,
                  job->n_prompt, out, 0, 0, {0}};
     wl_pe_counters *cnt = calloc(2 * (size_t)d->plan.n_pe, sizeof *cnt);
-    int rc = cnt ? read_all_counters(d, cnt, err) : wl_fail(err, WL_ERR_NOMEM, "out of memory");
+    int rows = d->info.rows, cols = d->info.cols;
+    int rc = cnt ? wl_tile_all_pe_counters(d->link, rows, cols, cnt, err)
+                 : wl_fail(err, WL_ERR_NOMEM, "out of memory");
     if (rc == WL_OK)
         rc = run_job(d, &j, err);
     if (rc == WL_OK)
-        rc = read_all_counters(d, cnt + d->plan.n_pe, err);
+        rc = wl_tile_all_pe_counters(d->link, rows, cols, cnt + d->plan.n_pe, err);
     if (rc == WL_OK)
-        counter_stats(d, cnt, cnt + d->plan.n_pe, stats);
+        counter_stats(d, cnt, cnt + d->plan.n_pe, j.cycles, stats);
     free(cnt);
     if (rc == WL_OK) {
         for (uint32_t k = 0; k < j.n_out && out[k].token != 1; k++) {

@@ -55,14 +55,15 @@ typedef struct {
     double model_cycles_per_token, model_matvec, model_vector, model_attention, model_fabric;
     /* Tile devices: the hardware counters over the job (every PE, read before START and
      * after the last PE stopped; the host's polls of the job block are included).
-     * tu_macs: int8 MACs the tensor units did (the core's own MACs are not in it);
-     * link_flits: flits over all links per network (color, request, response; every
-     * router output, ejections into PEs included); the busiest single link, its
-     * router (x, y), network and port (WL_NET_*, WL_PORT_* of wl_tile.h) and its
-     * flits. */
+     * tu_macs: int8 MACs the tensor units did (the core's own MACs are not in it),
+     * also over cycles x PEs x lanes; the fraction of PE-cycles the tensor units were
+     * busy; link_flits: flits over all links per network (color, request, response;
+     * every router output, ejections into PEs included); the busiest single link, its
+     * router (x, y), network and port (WL_NET_*, WL_PORT_* of wl_tile.h), its flits
+     * and the fraction of the job's cycles it carried one. */
     int has_counters;
-    double tu_macs, tu_busy_cycles, link_flits[3];
-    double busiest_link_flits;
+    double tu_macs, tu_mac_utilization, tu_busy_fraction, link_flits[3];
+    double busiest_link_flits, busiest_link_utilization;
     int busiest_link_x, busiest_link_y, busiest_link_net, busiest_link_port;
 } wl_decode_stats;
 

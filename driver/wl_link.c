@@ -206,15 +206,22 @@ static void on_frame(void *ctx, const wl_frame *f)
     l->last_progress = l->ops->now(l->ts);
 }
 
+/* Receives for up to `timeout` transport units and decodes what arrived. */
+static int receive(wl_link *l, uint64_t timeout, wl_error *err)
+{
+    size_t got = 0;
+    int rc = l->ops->recv(l->ts, l->rx, sizeof l->rx / sizeof l->rx[0], &got, timeout, err);
+    for (size_t i = 0; !rc && i < got; i++)
+        wl_frame_decoder_push(&l->dec, l->rx[i], on_frame, l);
+    return rc;
+}
+
 /* Receives for a while and retires completed commands at the head. */
 static int pump(wl_link *l, wl_error *err)
 {
-    size_t got = 0;
-    int rc = l->ops->recv(l->ts, l->rx, sizeof l->rx / sizeof l->rx[0], &got, 2000, err);
+    int rc = receive(l, 2000, err);
     if (rc)
         return rc;
-    for (size_t i = 0; i < got; i++)
-        wl_frame_decoder_push(&l->dec, l->rx[i], on_frame, l);
     while (l->count && at(l, 0)->done) {
         l->head = (l->head + 1) % MAX_WINDOW;
         l->count--;
@@ -280,12 +287,9 @@ int wl_link_idle(wl_link *l, uint64_t units, wl_error *err)
 {
     uint64_t until = l->ops->now(l->ts) + units;
     for (uint64_t now = l->ops->now(l->ts); now < until; now = l->ops->now(l->ts)) {
-        size_t got = 0;
-        int rc = l->ops->recv(l->ts, l->rx, sizeof l->rx / sizeof l->rx[0], &got, until - now, err);
+        int rc = receive(l, until - now, err);
         if (rc)
             return rc;
-        for (size_t i = 0; i < got; i++)
-            wl_frame_decoder_push(&l->dec, l->rx[i], on_frame, l);
     }
     return WL_OK;
 }

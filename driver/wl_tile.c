@@ -144,3 +144,13 @@ int wl_tile_pe_counters(wl_link *l, int x, int y, wl_pe_counters *c, wl_error *e
             c->link[net][p] = link[net * WL_PORTS + p];
     return WL_OK;
 }
+
+int wl_tile_all_pe_counters(wl_link *l, int rows, int cols, wl_pe_counters *c, wl_error *err)
+{
+    for (int p = 0; p < rows * cols; p++) {
+        int rc = wl_tile_pe_counters(l, p % cols, p / cols, &c[p], err);
+        if (rc)
+            return rc;
+    }
+    return WL_OK;
+}

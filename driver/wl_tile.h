@@ -62,5 +62,7 @@ int wl_tile_get_counters(wl_link *l, wl_tile_counters *c, wl_error *err);
 /* Reads PE (x, y)'s counters (two READs, queued together); waits for everything
  * queued before. */
 int wl_tile_pe_counters(wl_link *l, int x, int y, wl_pe_counters *c, wl_error *err);
+/* Every PE's counters of a rows x cols tile, row by row into c[rows * cols] (caller's). */
+int wl_tile_all_pe_counters(wl_link *l, int rows, int cols, wl_pe_counters *c, wl_error *err);
 
 #endif

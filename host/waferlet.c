@@ -657,27 +657,6 @@ static const char *bench_help =
 static const char *const net_names[] = {"color", "request", "response"};
 static const char *const port_names[] = {"local", "N", "E", "S", "W"};
 
-/* The tensor units' counted MACs over the job's lane-cycles (the spec-based figure is
- * mac_utilization). */
-static double hw_mac_utilization(wl_device *dev, const wl_decode_stats *st)
-{
-    wl_device_info info;
-    wl_error err;
-    if (wl_device_info_get(dev, &info, &err) || st->total_cycles <= 0)
-        return 0;
-    return st->tu_macs / (st->total_cycles * info.rows * info.cols * info.lanes);
-}
-
-/* Fraction of PE-cycles in which the tensor unit was busy. */
-static double tu_busy_fraction(wl_device *dev, const wl_decode_stats *st)
-{
-    wl_device_info info;
-    wl_error err;
-    if (wl_device_info_get(dev, &info, &err) || st->total_cycles <= 0)
-        return 0;
-    return st->tu_busy_cycles / (st->total_cycles * info.rows * info.cols);
-}
-
 static int cmd_bench(int argc, char **argv)
 {
     options o;
@@ -754,11 +733,11 @@ static int cmd_bench(int argc, char **argv)
                        "\"tu_busy_fraction\":%.6g,\"link_flits\":{\"color\":%.0f,"
                        "\"request\":%.0f,\"response\":%.0f},\"busiest_link\":{\"router\":[%d,%d],"
                        "\"network\":\"%s\",\"port\":\"%s\",\"flits\":%.0f,\"utilization\":%.6g}}",
-                       st.tu_macs, hw_mac_utilization(dev, &st), tu_busy_fraction(dev, &st),
+                       st.tu_macs, st.tu_mac_utilization, st.tu_busy_fraction,
                        st.link_flits[0], st.link_flits[1], st.link_flits[2], st.busiest_link_x,
                        st.busiest_link_y, net_names[st.busiest_link_net],
                        port_names[st.busiest_link_port], st.busiest_link_flits,
-                       st.total_cycles > 0 ? st.busiest_link_flits / st.total_cycles : 0);
+                       st.busiest_link_utilization);
             }
             printf(",\"tokens_out\":[");
             for (int i = 0; i < n_out; i++)
@@ -777,12 +756,11 @@ static int cmd_bench(int argc, char **argv)
                 printf("  counters: tensor units %.0f MACs (%.2f%% of lane-cycles, busy %.2f%%); "
                        "flits per position: color %.0f, request %.0f, response %.0f; busiest "
                        "link: router (%d,%d) %s %s, %.2f%% of cycles\n",
-                       st.tu_macs, 100.0 * hw_mac_utilization(dev, &st),
-                       100.0 * tu_busy_fraction(dev, &st), st.link_flits[0] / pos,
+                       st.tu_macs, 100.0 * st.tu_mac_utilization,
+                       100.0 * st.tu_busy_fraction, st.link_flits[0] / pos,
                        st.link_flits[1] / pos, st.link_flits[2] / pos, st.busiest_link_x,
                        st.busiest_link_y, net_names[st.busiest_link_net],
-                       port_names[st.busiest_link_port],
-                       st.total_cycles > 0 ? 100.0 * st.busiest_link_flits / st.total_cycles : 0);
+                       port_names[st.busiest_link_port], 100.0 * st.busiest_link_utilization);
             }
         }
     }

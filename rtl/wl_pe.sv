@@ -224,21 +224,16 @@ module wl_pe #(
 
   // Queue accesses block (no grant) instead of failing, so firmware can spin on them.
   // The host's reads never block: an empty queue reads 0 and is not popped.
-  always_comb begin
-    c_block = 1'b0;
-    if (c_we) begin
-      if (c_addr[8:7] == 2'b10) c_block = tx_full;
-      else if (c_addr[8:2] == 7'h0F || c_addr[8:2] == 7'h10) c_block = qo_full;
-    end else begin
-      if (c_addr[8:2] == 7'h0D) c_block = rx_empty;
-      else if (c_addr[8:2] == 7'h11) c_block = ri_empty;
-    end
-    h_block = 1'b0;
-    if (h_we) begin
-      if (h_addr[8:7] == 2'b10) h_block = tx_full;
-      else if (h_addr[8:2] == 7'h0F || h_addr[8:2] == 7'h10) h_block = qo_full;
-    end
-  end
+  // word = address[8:2]
+  function automatic logic queue_block(input logic [6:0] word, input logic we,
+                                       input logic reads_block);
+    if (we) queue_block = word[6:5] == 2'b10 ? tx_full :
+                          (word == 7'h0F || word == 7'h10) ? qo_full : 1'b0;
+    else    queue_block = reads_block && (word == 7'h0D ? rx_empty :
+                                          word == 7'h11 ? ri_empty : 1'b0);
+  endfunction
+  assign c_block = queue_block(c_addr[8:2], c_we, 1'b1);
+  assign h_block = queue_block(h_addr[8:2], h_we, 1'b0);
   assign mm_block  = mm_sel_c ? c_block : h_block;
   assign mm_do     = mm_act && !mm_block;
   assign tu_reg_we = mm_do && mm_we && mm_off[8:6] == 3'b010;

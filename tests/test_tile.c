@@ -194,6 +194,15 @@ static const char *meshes(void)
     return s ? s : "2x2 2x2:256k 4x4";
 }
 
+/* Runs `run` on every mesh of WL_TILE_MESHES. */
+static void each_mesh(void (*run)(const char *mesh))
+{
+    char list[128];
+    snprintf(list, sizeof list, "%s", meshes());
+    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
+        run(tok);
+}
+
 /* A firmware image from build/firmware, zero-padded to whole words. */
 static uint8_t *slurp_bin(const char *name, size_t *n)
 {
@@ -292,20 +301,16 @@ static void run_firmware(const char *mesh)
 static void test_firmware(void **st)
 {
     (void)st;
-    char list[128];
-    snprintf(list, sizeof list, "%s", meshes());
-    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
-        run_firmware(tok);
+    each_mesh(run_firmware);
 }
 
+
+static void run_mesh_clean(const char *mesh) { run_mesh(mesh, 0); }
 
 static void test_memories(void **st)
 {
     (void)st;
-    char list[128];
-    snprintf(list, sizeof list, "%s", meshes());
-    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
-        run_mesh(tok, 0);
+    each_mesh(run_mesh_clean);
 }
 
 /* Tensor unit of PE (x, y), programmed by the host over the link: registers at MMIO
@@ -479,12 +484,10 @@ static void lm_read(link_model *m, int x, int y, uint32_t n)
 static void snapshot(wl_link *l, int R, int C, wl_pe_counters *s)
 {
     wl_error e;
-    for (int pe = 0; pe < R * C; pe++) {
-        int rc = wl_tile_pe_counters(l, pe % C, pe / C, &s[pe], &e);
-        if (rc)
-            print_error("%s\n", e.msg);
-        assert_int_equal(rc, WL_OK);
-    }
+    int rc = wl_tile_all_pe_counters(l, R, C, s, &e);
+    if (rc)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, WL_OK);
 }
 
 static void run_link_counters(const char *mesh)
@@ -577,10 +580,7 @@ static void run_link_counters(const char *mesh)
 static void test_link_counters(void **st)
 {
     (void)st;
-    char list[128];
-    snprintf(list, sizeof list, "%s", meshes());
-    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
-        run_link_counters(tok);
+    each_mesh(run_link_counters);
 }
 
 static void test_faults(void **st)
