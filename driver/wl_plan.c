@@ -75,7 +75,9 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     a = b->mats + (uint32_t)pl->n_mats * (uint32_t)sizeof(wld_mat);
     b->flags = align_up(a, 4);
     a = b->flags + 4u * (uint32_t)(WLD_FLAG_GATHER + pl->n_pe);
-    uint32_t red = (uint32_t)(2 * nh * (hs + 1));
+    uint32_t red = (uint32_t)(2 * nh * (hs + 1)), red_att = (uint32_t)nh + 4u * b->slots;
+    if (red_att > red)
+        red = red_att;
     b->red_words = red < 2 ? 2 : red;
     b->red = align_up(a, 8);
     a = b->red + 12u * b->red_words;
@@ -85,8 +87,8 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     b->xu = align_up(b->xq + (uint32_t)big, 4);
     b->out = align_up(b->xu + (uint32_t)wls_groups(big), 4);
     b->out2 = b->out + 4 * max_rows;
-    b->qfull = b->out2 + 4 * max_rows;
-    b->kvq = b->qfull + 4u * (uint32_t)dim;
+    b->qfull = align_up(b->out2 + 4 * max_rows, 8); /* tensor-unit operand (q digits) */
+    b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, b->slots, (uint32_t)hs);
     b->att = align_up(b->kvq + 2u * (uint32_t)kvp + 8u * (uint32_t)nkv, 4);
     b->best = b->att + 4u * (uint32_t)nh * b->slots;
     b->logits = b->best + 4u * (uint32_t)nh;
@@ -96,7 +98,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t cache = (uint32_t)L * b->slots;
     b->key_q = align_up(a, 8);
     b->value_q = align_up(b->key_q + cache * (uint32_t)kv, 8);
-    b->key_max = align_up(b->value_q + cache * (uint32_t)kv, 8);
+    b->key_max = align_up(b->value_q + (uint32_t)L * WLD_SLOT_PAD(b->slots) * (uint32_t)kv, 8);
     b->value_max = b->key_max + 4u * cache * (uint32_t)nkv;
     b->rope = b->value_max + 4u * cache * (uint32_t)nkv;
     a = b->rope + 2u * b->slots * (uint32_t)hs;

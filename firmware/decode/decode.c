@@ -192,39 +192,92 @@ static int live_slots(const decoder *d, int pos)
     return pos < pe ? 0 : (pos - pe) / d->P + 1;
 }
 
+/* Attention on the tensor unit: its DOT is int8 x int8, so the int32 operands (the
+ * query, the softmax weights times vmax) go in as 4 balanced base-256 digits,
+ * v = d0 + d1 2^8 + d2 2^16 + d3 2^24 with every digit in [-128, 127], and the four
+ * int32 digit dots are recombined exactly in int64: the same integers as the spec's
+ * int64 sums. Every negative int32 has such digits; positive ones up to DIGIT_MAX. */
+#define DIGIT_MAX 0x7F7F7F7F
+
+static void digits4(int32_t v, int8_t *dig, unsigned stride)
+{
+    for (unsigned j = 0; j < 4; j++) {
+        int8_t lo = (int8_t)v; /* the low byte, as a signed digit */
+        dig[j * stride] = lo;
+        v = (v - lo) >> 8; /* exact: v - lo is a multiple of 256 and cannot overflow */
+    }
+}
+
+static int64_t undigit4(const int32_t *dot, unsigned stride)
+{
+    int64_t v = dot[3 * stride];
+    for (int j = 2; j >= 0; j--)
+        v = v * 256 + dot[(unsigned)j * stride];
+    return v;
+}
+
+/* Runs the DOT descriptor `de` once per digit j, B and D advanced by j * bstep and
+ * j * dstep (the other registers keep their values); returns when all are done. */
+static void tu_digits(const wl_tu_desc *de, uint32_t bstep, uint32_t dstep)
+{
+    wl_tu_start(de);
+    for (uint32_t j = 1; j < 4; j++) {
+        tu_finish();
+        WL_TU_REG(WL_TU_R_B) = de->b + j * bstep;
+        WL_TU_REG(WL_TU_R_D) = de->d + j * dstep;
+        WL_TU_REG(WL_TU_R_CMD) = 1u;
+    }
+    tu_finish();
+}
+
 static void attention(decoder *d, int layer, int pos)
 {
     const wld_pe *b = d->b;
-    int hs = d->hs, nh = d->nh, nkv = d->nkv, kv = d->kv, kv_mul = nh / nkv;
-    int slots = (int)b->slots, live = live_slots(d, pos);
+    int hs = d->hs, nh = d->nh, nkv = d->nkv, kv = d->kv, kv_mul = nh / nkv, dim = d->dim;
+    int slots = (int)b->slots, live = live_slots(d, pos), sp = (int)WLD_SLOT_PAD(b->slots);
     int32_t *qfull = PTR(int32_t, b->qfull);
+    int8_t *qd = (int8_t *)qfull; /* or the query's digit planes [4][dim] */
     int8_t *kq = PTR(int8_t, b->kvq), *vq = kq + d->kvp;
     int32_t *kmax = PTR(int32_t, b->kvq + 2 * (uint32_t)d->kvp), *vmax = kmax + nkv;
     int8_t *key_q = PTR(int8_t, b->key_q) + (uint32_t)layer * slots * kv;
-    int8_t *value_q = PTR(int8_t, b->value_q) + (uint32_t)layer * slots * kv;
+    int8_t *value_t = PTR(int8_t, b->value_q) + (uint32_t)layer * kv * sp;
     int32_t *key_max = PTR(int32_t, b->key_max) + (uint32_t)layer * slots * nkv;
     int32_t *value_max = PTR(int32_t, b->value_max) + (uint32_t)layer * slots * nkv;
+    int32_t *sd = PTR(int32_t, b->red) + nh;   /* [slots][4], after the maxima */
+    int8_t *wd = qd;                           /* [4][sp], once the scores are done */
+    int32_t *vd = (int32_t *)(wd + 4 * sp);    /* [4][hs] */
+    /* Rows of whole beats: a head's keys and values start 8-aligned. */
+    uint32_t tu = hs % 8 == 0, mode = 0;
 
     /* Root: rotate q and k, quantize the new K/V entry, broadcast q and the entry. */
     if (mesh_is_root(&d->m)) {
-        wls_rope(d->q, d->dim, hs, d->rope_row);
+        wls_rope(d->q, dim, hs, d->rope_row);
         wls_rope(d->k, kv, hs, d->rope_row);
         for (int h = 0; h < nkv; h++) {
             kmax[h] = wls_kv_quantize(d->k + h * hs, hs, kq + h * hs);
             vmax[h] = wls_kv_quantize(d->v + h * hs, hs, vq + h * hs);
         }
-        for (int i = 0; i < d->dim; i++)
-            qfull[i] = d->q[i];
+        mode = tu;
+        for (int i = 0; i < dim; i++)
+            if (d->q[i] > DIGIT_MAX)
+                mode = 0;
+        for (int i = 0; i < dim; i++) {
+            if (mode)
+                digits4(d->q[i], qd + i, (unsigned)dim);
+            else
+                qfull[i] = d->q[i];
+        }
     }
     mark(d, WLD_PROF_ROPE_KV);
-    mesh_bcast(&d->m, qfull, (unsigned)d->dim);
+    mesh_bcast(&d->m, &mode, 1);
+    mesh_bcast(&d->m, qfull, (unsigned)dim);
     mesh_bcast(&d->m, kq, (unsigned)(2 * d->kvp / 4 + 2 * nkv));
     mark(d, WLD_PROF_COMM);
     if (pos % d->P == (int)d->m.pe) {
         int slot = pos / d->P;
         for (int i = 0; i < kv; i++) {
             key_q[slot * kv + i] = kq[i];
-            value_q[slot * kv + i] = vq[i];
+            value_t[i * sp + slot] = vq[i];
         }
         for (int h = 0; h < nkv; h++) {
             key_max[slot * nkv + h] = kmax[h];
@@ -233,16 +286,27 @@ static void attention(decoder *d, int layer, int pos)
     }
     mark(d, WLD_PROF_ROPE_KV);
 
-    /* Scores of the cached positions here, and their maximum per head. */
+    /* Scores of the cached positions here, and their maximum per head:
+     * wls_att_score, with the q . k dots on the tensor unit in `mode`. */
     wls_xf coef = d->att_coef;
     int32_t *att = PTR(int32_t, b->att);
     uint32_t *red = PTR(uint32_t, b->red);
     for (int h = 0; h < nh; h++) {
         int kvh = h / kv_mul;
         int32_t best = INT32_MIN;
+        if (mode && live) {
+            wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                             wl_off(key_q + kvh * hs), (uint32_t)kv, wl_off(qd + h * hs), 0,
+                             wl_off(sd), 16, (uint32_t)hs, (uint32_t)live, 0, 0};
+            tu_digits(&de, (uint32_t)dim, 4);
+        }
         for (int s = 0; s < live; s++) {
-            int32_t sc = wls_att_score(qfull + h * hs, key_q + s * kv + kvh * hs,
-                                       key_max[s * nkv + kvh], coef, hs);
+            int32_t km = key_max[s * nkv + kvh], sc;
+            if (mode)
+                sc = wls_xf_apply(undigit4(sd + 4 * s, 1),
+                                  wls_xf_mul(wls_xf_from(km, 0), coef), 0);
+            else
+                sc = wls_att_score(qfull + h * hs, key_q + s * kv + kvh * hs, km, coef, hs);
             att[h * slots + s] = sc;
             if (sc > best)
                 best = sc;
@@ -258,18 +322,42 @@ static void attention(decoder *d, int layer, int pos)
     mesh_bcast(&d->m, best, (unsigned)nh);
     mark(d, WLD_PROF_COMM);
 
-    /* Softmax weights, their sum and the weighted values, summed over the mesh. */
+    /* Softmax weights e, their sum and the weighted values sum_s w_s v_s with
+     * w_s = e_s vmax_s / 2^30 (wls_att_accum), summed over the mesh; the value sums
+     * on the tensor unit when every w_s has digits. */
     int64_t *sums = PTR(int64_t, b->red); /* per head: esum, acc[hs] */
     for (int h = 0; h < nh; h++) {
         int kvh = h / kv_mul;
         int64_t *hsum = sums + h * (hs + 1);
+        int32_t *e = att + h * slots;
+        const int8_t *vt = value_t + kvh * hs * sp;
+        int on_tu = tu && live;
         for (int i = 0; i <= hs; i++)
             hsum[i] = 0;
         for (int s = 0; s < live; s++) {
-            int32_t e = wls_att_weight(att[h * slots + s], best[h]);
-            hsum[0] += e;
-            wls_att_accum(e, value_max[s * nkv + kvh], value_q + s * kv + kvh * hs, hs,
-                          hsum + 1);
+            e[s] = wls_att_weight(e[s], best[h]);
+            hsum[0] += e[s];
+            if (on_tu) {
+                int64_t w = wls_rshift((int64_t)e[s] * value_max[s * nkv + kvh], 30);
+                if (w > DIGIT_MAX)
+                    on_tu = 0;
+                else
+                    digits4((int32_t)w, wd + s, (unsigned)sp);
+            }
+        }
+        if (on_tu) {
+            wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                             wl_off(vt), (uint32_t)sp, wl_off(wd), 0, wl_off(vd), 4,
+                             (uint32_t)live, (uint32_t)hs, 0, 0};
+            tu_digits(&de, (uint32_t)sp, 4 * (uint32_t)hs);
+            for (int i = 0; i < hs; i++)
+                hsum[1 + i] = undigit4(vd + i, (unsigned)hs);
+            continue;
+        }
+        for (int s = 0; s < live; s++) {
+            int64_t w = wls_rshift((int64_t)e[s] * value_max[s * nkv + kvh], 30);
+            for (int i = 0; i < hs; i++)
+                hsum[1 + i] += w * vt[i * sp + s];
         }
     }
     mark(d, WLD_PROF_ATTN);

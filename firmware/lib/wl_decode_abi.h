@@ -16,6 +16,13 @@
 /* The broadcast color: a tree from PE (0,0), east along row 0 and south down columns. */
 #define WLD_BCAST_COLOR 1u
 
+/* Slots rounded up to whole 8-byte tensor-unit beats (rows of the transposed values). */
+#define WLD_SLOT_PAD(slots) (((slots) + 7u) & ~7u)
+#define WLD_QFULL_BYTES(dim, slots, head_size)                                          \
+    (4u * (dim) > 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)                           \
+         ? 4u * (dim)                                                                    \
+         : 4u * WLD_SLOT_PAD(slots) + 16u * (head_size))
+
 /* Matrices of one layer, in the order of wld_pe.mats. */
 enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
 /* After the n_layers * WLD_PER_LAYER layer matrices: */
@@ -33,18 +40,26 @@ typedef struct {
     uint32_t dim, hidden, n_layers, n_heads, n_kv_heads, vocab, seq_len;
     uint32_t mats;        /* wld_mat[n_layers * WLD_PER_LAYER + 2] */
     uint32_t slots;       /* positions held here: pe, pe + n_pe, ... (slot k = pe + k*n_pe) */
-    uint32_t key_q, value_q;     /* int8 [n_layers][slots][kv_dim] */
+    uint32_t key_q;       /* int8 [n_layers][slots][kv_dim] */
+    uint32_t value_q;     /* int8 [n_layers][kv_dim][WLD_SLOT_PAD(slots)]: transposed, so
+                             that a head's values over the slots are tensor-unit rows */
     uint32_t key_max, value_max; /* int32 [n_layers][slots][n_kv_heads] */
     uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
     uint32_t xq, xu;      /* the broadcast input vector: int8 [max(dim, hidden)], u8 groups */
     uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
-    uint32_t qfull;       /* int32 [dim]: the rotated query of the current layer */
+    uint32_t qfull;       /* WLD_QFULL_BYTES: the rotated query of the current layer,
+                             int32 [dim], or its 4 digit planes int8 [4][dim] for the
+                             tensor unit; then, for the values, int8
+                             [4][WLD_SLOT_PAD(slots)] weight digits and int32
+                             [4][head_size] digit dots. The score digit dots, int32
+                             [slots][4], go to red + n_heads. */
     uint32_t kvq;         /* int8 [2][kv_dim] then int32 [2][n_kv_heads]: the new K/V entry */
     uint32_t att;         /* int32 [n_heads][slots]: scores, then weights */
     uint32_t best;        /* int32 [n_heads]: the maximum scores, from the root */
     uint32_t logits;      /* int32 [classifier rows here] */
     uint32_t red;         /* reduction words: mine, from east, from south ([3][red_words]) */
-    uint32_t red_words;
+    uint32_t red_words;   /* >= 2 n_heads (head_size + 1) (the attention sums) and
+                             n_heads + 4 slots (the maxima, then the score digit dots) */
     uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
     /* The root (PE 0) only; zero elsewhere. */
     uint32_t vec;         /* int32 x[dim], xb[dim], xb2[dim], q[dim], k[kv], v[kv],

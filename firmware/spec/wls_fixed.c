@@ -42,6 +42,24 @@ uint32_t wls_divlu(uint32_t u1, uint32_t u0, uint32_t v)
     return q1 * b + q0;
 }
 
+/* n / d (d != 0), one quotient bit per step: only the rare quotients that do not fit
+ * 32 bits come here, and libgcc's __udivdi3 would cost 1 KiB of the cores' 16 KiB of
+ * instruction memory. */
+static uint64_t udiv64(uint64_t n, uint64_t d)
+{
+    uint64_t q = 0, r = 0;
+    for (int i = 0; i < 64; i++) { /* r < d <= 2^63 before each step: r << 1 fits */
+        r = (r << 1) | (n >> 63);
+        n <<= 1;
+        q <<= 1;
+        if (r >= d) {
+            r -= d;
+            q |= 1;
+        }
+    }
+    return q;
+}
+
 int64_t wls_div_round(int64_t a, int64_t b)
 {
     int neg = (a < 0) != (b < 0);
@@ -58,7 +76,7 @@ int64_t wls_div_round(int64_t a, int64_t b)
     else if ((ub >> 32) == 0 && hi < (uint32_t)ub)
         q = wls_divlu(hi, (uint32_t)n, (uint32_t)ub);
     else
-        q = n / ub;
+        q = udiv64(n, ub);
     return neg ? -(int64_t)q : (int64_t)q;
 }
 

@@ -28,13 +28,15 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
      *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division) and
      *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
      * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
-    uint32_t qa = 0, odd_carry = 0;
+    uint32_t qa = 0, odd_carry = 0, rv = 0;
     int fast = vmax > 255 * 127;
     if (fast) {
         qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
         uint32_t qb = 0u - qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
         odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
     }
+    if (vmax > 1)
+        rv = wls_divlu(1, 0, (uint32_t)vmax); /* floor(2^32 / vmax), for wls_div_recip */
     for (int g = 0; g < ng; g++) {
         int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
         int32_t gmax = 0;
@@ -44,38 +46,41 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
                 gmax = a;
         }
         /* u = ceil(255 * gmax / vmax): the group's step is never finer than needed.
-         * A 32-bit division when the numerator fits (the usual case). */
+         * By the reciprocal of vmax when the numerator fits 32 bits (the usual case);
+         * otherwise un < 256 vmax, so its high word is below vmax and wls_divlu
+         * applies. */
         uint64_t un = (uint64_t)gmax * 255 + (uint32_t)vmax - 1;
-        uint32_t u = (un >> 32) == 0 ? (uint32_t)un / (uint32_t)vmax : (uint32_t)(un / (uint32_t)vmax);
+        uint32_t u = (un >> 32) ? wls_divlu((uint32_t)(un >> 32), (uint32_t)un, (uint32_t)vmax)
+                   : vmax > 1   ? wls_div_recip((uint32_t)un, (uint32_t)vmax, rv)
+                                : (uint32_t)un;
         out->u[g] = (uint8_t)u;
+        int8_t *oq = out->q;
         if (u == 0) {
             for (int j = lo; j < hi; j++)
-                out->q[j] = 0;
+                oq[j] = 0;
             continue;
         }
         /* q = round(x * 255 * 127 / (vmax * u)), through one reciprocal per group. */
         uint32_t nq = qa + (u >> 1) + (u & 1 ? odd_carry : 0);
-        int64_t recip = fast && nq >= qa ? (int64_t)(nq / u)
-                                         : wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
-        if (recip >> 32) {
+        if (fast && nq >= qa) {
+            /* The reciprocal is below 2^32: |x| * r is a 32x32-bit product, and
+             * rounding it by 2^32 half away from zero is its high word plus bit 31
+             * of the low word. */
+            uint32_t r = nq / u;
             for (int j = lo; j < hi; j++) {
-                int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
-                out->q[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+                int32_t xj = x[j];
+                uint32_t mag = xj < 0 ? 0u - (uint32_t)xj : (uint32_t)xj;
+                uint32_t q = (uint32_t)(((uint64_t)mag * r) >> 32) + ((mag * r) >> 31);
+                if (q > 127)
+                    q = 127;
+                oq[j] = (int8_t)(xj < 0 ? -(int32_t)q : (int32_t)q);
             }
             continue;
         }
-        /* recip < 2^32: |x| * recip is a 32x32-bit product, and rounding it by 2^32
-         * half away from zero is its high word plus bit 31 of the low word. */
-        uint32_t r32 = (uint32_t)recip;
-        int8_t *oq = out->q;
+        int64_t recip = wls_div_round((int64_t)255 * 127 << 32, (int64_t)vmax * u);
         for (int j = lo; j < hi; j++) {
-            int32_t xj = x[j];
-            uint32_t mag = xj < 0 ? 0u - (uint32_t)xj : (uint32_t)xj;
-            uint64_t p = (uint64_t)mag * r32;
-            uint32_t q = (uint32_t)(p >> 32) + ((uint32_t)p >> 31);
-            if (q > 127)
-                q = 127;
-            oq[j] = (int8_t)(xj < 0 ? -(int32_t)q : (int32_t)q);
+            int64_t q = wls_rshift((int64_t)x[j] * recip, 32);
+            oq[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
         }
     }
 }
