@@ -198,14 +198,21 @@ static int live_slots(const decoder *d, int pos)
  * int32 digit dots are recombined exactly in int64: the same integers as the spec's
  * int64 sums. Every negative int32 has such digits; positive ones up to DIGIT_MAX. */
 #define DIGIT_MAX 0x7F7F7F7F
+#define TU_MIN_LIVE 3
 
 static void digits4(int32_t v, int8_t *dig, unsigned stride)
 {
-    for (unsigned j = 0; j < 4; j++) {
-        int8_t lo = (int8_t)v; /* the low byte, as a signed digit */
-        dig[j * stride] = lo;
-        v = (v - lo) >> 8; /* exact: v - lo is a multiple of 256 and cannot overflow */
-    }
+    /* the low byte as a signed digit; v - digit is a multiple of 256 and cannot
+     * overflow, so the shift is exact */
+    int8_t d0 = (int8_t)v;
+    v = (v - d0) >> 8;
+    int8_t d1 = (int8_t)v;
+    v = (v - d1) >> 8;
+    int8_t d2 = (int8_t)v;
+    dig[0] = d0;
+    dig[stride] = d1;
+    dig[2 * stride] = d2;
+    dig[3 * stride] = (int8_t)((v - d2) >> 8);
 }
 
 static int64_t undigit4(const int32_t *dot, unsigned stride)
@@ -246,7 +253,10 @@ static void attention(decoder *d, int layer, int pos)
     int32_t *sd = PTR(int32_t, b->red) + nh;   /* [slots][4], after the maxima */
     int8_t *wd = qd;                           /* [4][sp], once the scores are done */
     int32_t *vd = (int32_t *)(wd + 4 * sp);    /* [4][hs] */
-    /* Rows of whole beats: a head's keys and values start 8-aligned. */
+    /* Rows of whole beats: a head's keys and values start 8-aligned. A descriptor
+     * costs about as much as the core's work on one or two cached positions, so
+     * fewer than TU_MIN_LIVE stay on the core (for the scores, the root's count
+     * decides for all: it holds the most). */
     uint32_t tu = hs % 8 == 0, mode = 0;
 
     /* Root: rotate q and k, quantize the new K/V entry, broadcast q and the entry. */
@@ -257,7 +267,7 @@ static void attention(decoder *d, int layer, int pos)
             kmax[h] = wls_kv_quantize(d->k + h * hs, hs, kq + h * hs);
             vmax[h] = wls_kv_quantize(d->v + h * hs, hs, vq + h * hs);
         }
-        mode = tu;
+        mode = tu && live >= TU_MIN_LIVE;
         for (int i = 0; i < dim; i++)
             if (d->q[i] > DIGIT_MAX)
                 mode = 0;
@@ -331,7 +341,7 @@ static void attention(decoder *d, int layer, int pos)
         int64_t *hsum = sums + h * (hs + 1);
         int32_t *e = att + h * slots;
         const int8_t *vt = value_t + kvh * hs * sp;
-        int on_tu = tu && live;
+        int on_tu = tu && live >= TU_MIN_LIVE;
         for (int i = 0; i <= hs; i++)
             hsum[i] = 0;
         for (int s = 0; s < live; s++) {
