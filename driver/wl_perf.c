@@ -8,10 +8,13 @@ wl_perf_costs wl_perf_default_costs(void)
     wl_perf_costs c = {0};
     c.group = 41.9;
     c.swiglu = 470.4;
-    c.quant_elem = 79.0;
-    c.kv_elem = 166.6;
-    c.att_head = 208.5;
+    c.quant_elem = 72.7;
+    c.kv_elem = 186.9;
+    c.att_head = 304.6;
     c.att_pos = 821.1;
+    c.att_tu_head = 1340.0;
+    c.att_tu_pos = 517.2;
+    c.att_tu_min = 3;
     c.att_out_elem = 174.2;
     c.residual_elem = 16.7;
     c.word_send = 4.0;
@@ -102,7 +105,9 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
      * Each head also has work that does not depend on how many positions it scores
      * (its maximum, clearing and folding its sums). */
     int live = pos / P + 1;
-    out->attention = L * (double)nh * (c->att_head + live * c->att_pos);
+    int on_tu = hs % 8 == 0 && live >= c->att_tu_min;
+    out->attention = L * (double)nh *
+                     (on_tu ? c->att_tu_head + live * c->att_tu_pos : c->att_head + live * c->att_pos);
 
     /* Fabric: broadcasts, gathers, reduction chains. */
     int kvp = (kv + 3) & ~3;

@@ -15,6 +15,9 @@ typedef struct {
     double kv_elem;      /* RoPE and K/V quantization, per K or V element */
     double att_head;     /* attention's fixed work per head and layer on a PE */
     double att_pos;      /* one (head, cached position): score, weight, value sum */
+    double att_tu_head;  /* the same with the dots on the tensor unit (the root holds */
+    double att_tu_pos;   /*   at least att_tu_min positions and head_size % 8 == 0) */
+    int att_tu_min;
     double att_out_elem; /* a head output element at the root (also an embedding element) */
     double residual_elem;
     double word_send;    /* core cycles per word pushed to the fabric */
