@@ -12,7 +12,7 @@
 /* The firmware's own .data/.bss must end below this address (the firmware checks). */
 #define WLD_BLOCK_ADDR 0x00010400u
 /* Bytes kept free for the stack at the top of dmem. */
-#define WLD_STACK_BYTES 1024u /* the deepest call chain uses under 800 B */
+#define WLD_STACK_BYTES 1024u /* the deepest call chain uses about 900 B (gcc -fstack-usage) */
 /* The broadcast color: a tree from PE (0,0), east along row 0 and south down columns. */
 #define WLD_BCAST_COLOR 1u
 
