@@ -85,6 +85,18 @@ module wl_pe #(
   logic [31:0] cnt_run_q, cnt_tu_busy_q, cnt_tu_beats_q, cnt_tu_macs_q;
   logic [31:0] cnt_link_q [15];  // flits out of the router's ports (link_fire_i)
 
+  // ------------------------------------------------------------ coordinates
+  // x_i/y_i are tied off per instance, so a flop changes nothing after the first clock
+  // (the core and the request port wait for the host long after reset). It keeps the
+  // core's CSR read, and with it all of its decode and execute logic, out of the input
+  // evaluation that Verilator repeats on every eval() of the PE's hierarchical block
+  // (docs/ARCHITECTURE.md).
+  logic [5:0] x_q, y_q;
+  always_ff @(posedge clk_i) begin
+    x_q <= x_i;
+    y_q <= y_i;
+  end
+
   // ------------------------------------------------------------ core
   logic        core_rst_n;
   logic [31:0] c_iaddr, c_irdata;
@@ -94,7 +106,7 @@ module wl_pe #(
   assign core_rst_n = rst_ni && run_q;
 
   wl_core u_core (
-    .clk_i, .rst_ni(core_rst_n), .x_i, .y_i,
+    .clk_i, .rst_ni(core_rst_n), .x_i(x_q), .y_i(y_q),
     .imem_addr_o(c_iaddr), .imem_rdata_i(c_irdata),
     .dreq_o(c_req), .dwe_o(c_we), .daddr_o(c_addr), .dbe_o(c_be), .dwdata_o(c_wdata),
     .dgnt_i(c_gnt), .drdata_i(c_rdata), .wake_i(core_wake), .retire_o(core_retire));
@@ -104,7 +116,7 @@ module wl_pe #(
   logic [31:0] h_addr, h_wdata, h_rdata;
 
   wl_pe_reqif u_reqif (
-    .clk_i, .rst_ni, .x_i, .y_i,
+    .clk_i, .rst_ni, .x_i(x_q), .y_i(y_q),
     .req_valid_i(req_in_valid_i), .req_ready_o(req_in_ready_o),
     .req_data_i(req_in_data_i), .req_last_i(req_in_last_i),
     .rsp_valid_o(rsp_out_valid_o), .rsp_ready_i(rsp_out_ready_i),
@@ -249,7 +261,7 @@ module wl_pe #(
     else if (mm_off[8:7] == 2'b00) begin
       case (mm_off[6:2])
         5'h00: mm_rdata = {31'd0, run_q};
-        5'h01: mm_rdata = {18'd0, y_i, 2'd0, x_i};
+        5'h01: mm_rdata = {18'd0, y_q, 2'd0, x_q};
         5'h02: mm_rdata = mbox_out_q;
         5'h03: mm_rdata = mbox_in_q;
         5'h04: mm_rdata = cyc_q[31:0];
