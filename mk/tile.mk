@@ -4,6 +4,8 @@
 # transport loads for the device URI sim:<R>x<C> or sim:<R>x<C>:<K>k.
 #   make sim MESH=8x8               another mesh size (default 4x4, built by `make`)
 #   make sim MESH=2x2 DMEM_KIB=256  256 KiB of dmem per PE (up to 16320; use -d sim:2x2:256k)
+#   make sim MESH=8x8 SIM_PGO=0     no profile-guided compile: builds in about half the
+#                                   time, simulates 1.1-1.2x slower (plain -O2)
 #   make sim MESH=4x4 TRACE=1       a waveform build in build/sim-trace/ (FST; run with
 #                                   WL_SIM_DIR=build/sim-trace WL_SIM_TRACE=wave.fst)
 
@@ -27,11 +29,17 @@ hier_of = $(if $(TRACE),,$(shell [ $$(($(call rows_of,$(1)) * $(call cols_of,$(1
 # The macros that size sim/wl_tile_sim.sv: rows, cols, dmem bytes.
 tile_defines = +define+WL_ROWS=$(1) +define+WL_COLS=$(2) +define+WL_IMEM_BYTES=16384 \
   +define+WL_DMEM_BYTES=$(3) +define+WL_LANES=8
-# -Os for the per-cycle code (Verilator's own default): the 4x4 model's evaluation is
-# straight-line code larger than the L2 cache, so smaller code runs faster; about 2x
-# over -O2 here for the flat 4x4, and still 1.04x for the hierarchical one
-# (docs/ARCHITECTURE.md, bench/compare_sim.sh).
-TILE_VMAKE  := OPT_FAST=-Os OPT_SLOW=-O1 OPT_GLOBAL=-O2
+# The per-cycle code is compiled at -O2, profile-guided (SIM_PGO=1, the default):
+# compiled once instrumented, trained by decoding one position of the shipped model
+# (build/models/waferlet-default.bin) on that tile, then compiled again with the
+# profile. A mesh the model does not fit (waferlet plan says so, e.g. 2x2 with 48 KiB)
+# keeps plain -O2, as do SIM_PGO=0 and trace builds. Decode runs 1.5x faster than
+# the -Os builds before (docs/ARCHITECTURE.md). The profile only steers the C++
+# compiler: the simulated cycles are the same (make lockstep).
+SIM_PGO     ?= 1
+TILE_VMAKE  := OPT_SLOW=-O1 OPT_GLOBAL=-O2
+PGO_GEN     := -fprofile-generate -fprofile-update=single
+PGO_USE     := -fprofile-use -fprofile-partial-training -Wno-missing-profile
 TILE_VROOT   = $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 SIM_DIR     := $(BUILD)/sim$(if $(TRACE),-trace)
 
@@ -43,27 +51,58 @@ cols_of = $(word 2,$(subst x, ,$(call mesh_of,$(1))))
 dmem_of = $(shell echo $$(($(call kib_of,$(1)) * 1024)))
 variant = $(1)$(if $(filter-out 48,$(2)),_d$(2)k)
 
+# The device URI of variant $(1): sim:RxC or sim:RxC:Kk.
+uri_of = sim:$(call mesh_of,$(1))$(if $(filter-out 48,$(call kib_of,$(1))),:$(call kib_of,$(1))k)
+# Compiles variant $(1)'s Verilated code with OPT_FAST=$(2) (its objects are removed
+# first, so a second pass recompiles everything).
+tile_vmake = find $(SIM_DIR)/v$(1) \( -name '*.o' -o -name '*.a' \) -delete && \
+  $(MAKE) -s -C $(SIM_DIR)/v$(1) -f Vwl_tile.mk -j 2 $(TILE_VMAKE) OPT_FAST="$(2)" \
+  Vwl_tile__ALL.a verilated.o verilated_threads.o $(if $(TRACE),verilated_fst_c.o) \
+  >> $(SIM_DIR)/v$(1)/build.log 2>&1 || (tail -30 $(SIM_DIR)/v$(1)/build.log; exit 1)
+# Links variant $(1)'s shared library to $(2), extra flags $(3).
+tile_link = $(CXX) -O2 -fPIC -shared -std=gnu++14 $(3) -DWL_ROWS=$(call rows_of,$(1)) \
+  -DWL_COLS=$(call cols_of,$(1)) -DWL_IMEM_BYTES=16384 -DWL_DMEM_BYTES=$(call dmem_of,$(1)) \
+  -DWL_LANES=8 \
+  $(if $(TRACE),-DVM_TRACE=1) -I$(SIM_DIR)/v$(1) -I$(TILE_VROOT)/include \
+  -I$(TILE_VROOT)/include/vltstd -Isim sim/tile_shim.cpp $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a \
+  $(SIM_DIR)/v$(1)/verilated.o $(SIM_DIR)/v$(1)/verilated_threads.o \
+  $(if $(TRACE),$(SIM_DIR)/v$(1)/verilated_fst_c.o -lz) -pthread -o $(2)
+# Profile-guided compile of variant $(1): instrumented pass, a one-position decode of
+# the shipped model on it where the model fits, then the pass that uses the profile
+# (or plain -O2 without one).
+define tile_pgo
+	@$(call tile_vmake,$(1),-O2 $(PGO_GEN))
+	@mkdir -p $(SIM_DIR)/v$(1)/train
+	@$(call tile_link,$(1),$(SIM_DIR)/v$(1)/train/libwlsim_$(1).so,-fprofile-generate)
+	@if WL_SIM_DIR=$(abspath $(SIM_DIR)/v$(1)/train) $(WAFERLET) plan -m $(DEF_MODEL) \
+	    -d $(call uri_of,$(1)) > $(SIM_DIR)/v$(1)/train.log 2>&1; then \
+	  echo "training wl_tile $(1) (decode of one position of the shipped model)"; \
+	  WL_SIM_DIR=$(abspath $(SIM_DIR)/v$(1)/train) $(WAFERLET) bench -m $(DEF_MODEL) \
+	    -d $(call uri_of,$(1)) -n 1 > $(SIM_DIR)/v$(1)/train.log 2>&1 \
+	    || { cat $(SIM_DIR)/v$(1)/train.log; exit 1; }; \
+	else \
+	  echo "wl_tile $(1): no profile (plain -O2): $$$$(tail -1 $(SIM_DIR)/v$(1)/train.log)"; \
+	  find $(SIM_DIR)/v$(1) -name '*.gcda' -delete; \
+	fi
+	@rm -rf $(SIM_DIR)/v$(1)/train
+	@$(call tile_vmake,$(1),-O2 $$$$(find $(SIM_DIR)/v$(1) -name '*.gcda' | grep -q . && echo '$(PGO_USE)'))
+endef
+tile_pgo_on = $(and $(filter 1,$(SIM_PGO)),$(if $(TRACE),,1))
+
 # $(1) = variant
 define TILE_LIB
-$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) $(TILE_SIM_SRC) mk/tile.mk
+$(SIM_DIR)/v$(1)/Vwl_tile__ALL.a: $(TILE_RTL) $(TILE_SIM_SRC) mk/tile.mk \
+  | $(if $(tile_pgo_on),$(WAFERLET) $(DEF_MODEL) firmware)
 	@rm -rf $$(@D) && mkdir -p $$(@D)
 	@echo "verilator wl_tile $(1)$(if $(TRACE), (trace))"
 	@verilator $(TILE_VFLAGS) $(if $(TRACE),--trace-fst) $(call hier_of,$(1)) \
 	  $(call tile_defines,$(call rows_of,$(1)),$(call cols_of,$(1)),$(call dmem_of,$(1))) \
 	  --top-module wl_tile_sim --prefix Vwl_tile --Mdir $$(@D) $(TILE_RTL) sim/wl_tile_sim.sv \
 	  > $$(@D)/verilate.log 2>&1 || (cat $$(@D)/verilate.log; exit 1)
-	@$(MAKE) -s -C $$(@D) -f Vwl_tile.mk -j 2 $(TILE_VMAKE) Vwl_tile__ALL.a verilated.o \
-	  verilated_threads.o $(if $(TRACE),verilated_fst_c.o) > $$(@D)/build.log 2>&1 \
-	  || (tail -30 $$(@D)/build.log; exit 1)
+$(if $(tile_pgo_on),$(call tile_pgo,$(1)),	@$(call tile_vmake,$(1),-O2))
 
 $(SIM_DIR)/libwlsim_$(1).so: sim/tile_shim.cpp sim/wl_sim.h $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a
-	$(CXX) -O2 -fPIC -shared -std=gnu++14 -DWL_ROWS=$(call rows_of,$(1)) \
-	  -DWL_COLS=$(call cols_of,$(1)) -DWL_IMEM_BYTES=16384 -DWL_DMEM_BYTES=$(call dmem_of,$(1)) \
-	  -DWL_LANES=8 \
-	  $(if $(TRACE),-DVM_TRACE=1) -I$(SIM_DIR)/v$(1) -I$(TILE_VROOT)/include \
-	  -I$(TILE_VROOT)/include/vltstd -Isim $$< $(SIM_DIR)/v$(1)/Vwl_tile__ALL.a \
-	  $(SIM_DIR)/v$(1)/verilated.o $(SIM_DIR)/v$(1)/verilated_threads.o \
-	  $(if $(TRACE),$(SIM_DIR)/v$(1)/verilated_fst_c.o -lz) -pthread -o $$@
+	$(call tile_link,$(1),$$@)
 endef
 
 SIM_VARIANT := $(call variant,$(MESH),$(DMEM_KIB))
