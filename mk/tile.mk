@@ -75,17 +75,16 @@ define tile_pgo
 	@mkdir -p $(SIM_DIR)/v$(1)/train
 	@$(call tile_link,$(1),$(SIM_DIR)/v$(1)/train/libwlsim_$(1).so,-fprofile-generate)
 	@if WL_SIM_DIR=$(abspath $(SIM_DIR)/v$(1)/train) $(WAFERLET) plan -m $(DEF_MODEL) \
-	    -d $(call uri_of,$(1)) > $(SIM_DIR)/v$(1)/train.log 2>&1; then \
+	    -d $(call uri_of,$(1)) > /dev/null 2> $(SIM_DIR)/v$(1)/train.log; then \
 	  echo "training wl_tile $(1) (decode of one position of the shipped model)"; \
 	  WL_SIM_DIR=$(abspath $(SIM_DIR)/v$(1)/train) $(WAFERLET) bench -m $(DEF_MODEL) \
 	    -d $(call uri_of,$(1)) -n 1 > $(SIM_DIR)/v$(1)/train.log 2>&1 \
 	    || { cat $(SIM_DIR)/v$(1)/train.log; exit 1; }; \
+	  rm -rf $(SIM_DIR)/v$(1)/train && $(call tile_vmake,$(1),-O2 $(PGO_USE)); \
 	else \
 	  echo "wl_tile $(1): no profile (plain -O2): $$$$(tail -1 $(SIM_DIR)/v$(1)/train.log)"; \
-	  find $(SIM_DIR)/v$(1) -name '*.gcda' -delete; \
+	  rm -rf $(SIM_DIR)/v$(1)/train && $(call tile_vmake,$(1),-O2); \
 	fi
-	@rm -rf $(SIM_DIR)/v$(1)/train
-	@$(call tile_vmake,$(1),-O2 $$$$(find $(SIM_DIR)/v$(1) -name '*.gcda' | grep -q . && echo '$(PGO_USE)'))
 endef
 tile_pgo_on = $(and $(filter 1,$(SIM_PGO)),$(if $(TRACE),,1))
 
@@ -111,7 +110,7 @@ $(foreach m,$(TILE_MESHES),$(eval $(call TILE_LIB,$(m))))
 
 .PHONY: sim
 sim: deps $(SIM_DIR)/libwlsim_$(SIM_VARIANT).so
-	@echo "built $(SIM_DIR)/libwlsim_$(SIM_VARIANT).so (use -d sim:$(MESH)$(if $(filter-out 48,$(DMEM_KIB)),:$(DMEM_KIB)k))"
+	@echo "built $(SIM_DIR)/libwlsim_$(SIM_VARIANT).so (use -d $(call uri_of,$(SIM_VARIANT)))"
 
 ALL_TARGETS += $(BUILD)/sim/libwlsim_4x4.so
 
