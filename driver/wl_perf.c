@@ -65,11 +65,17 @@ static double gather(const wl_plan *pl, const wl_perf_costs *c, int i)
     return c->sync + dmax(flits, send) + (pl->cols - 1 + pl->rows - 1) * c->hop;
 }
 
-/* A reduction chain: west along each row, then north along column 0. */
+/* A reduction chain, west along each row then north along column 0, in segments of
+ * WLD_RED_SEGMENT words: a PE passes a segment on once it has folded it in, so the
+ * chain takes one step per segment plus one per hop after the first. */
 static double reduce(const wl_plan *pl, const wl_perf_costs *c, int words)
 {
-    int depth = pl->cols - 1 + pl->rows - 1;
-    return depth * (words * (c->word_send + c->combine_word) + c->sync + c->hop);
+    int depth = pl->cols - 1 + pl->rows - 1, seg = (int)WLD_RED_SEGMENT;
+    if (depth == 0 || words <= 0)
+        return 0;
+    int segments = (words + seg - 1) / seg, step_words = words < seg ? words : seg;
+    return (segments + depth - 1) *
+           (step_words * (c->word_send + c->combine_word) + c->sync + c->hop);
 }
 
 void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int pos,

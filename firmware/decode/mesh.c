@@ -98,22 +98,36 @@ void mesh_reduce(wld_mesh *m, unsigned n, mesh_combine_fn combine)
     const wld_pe *b = m->b;
     uint32_t *mine = (uint32_t *)(uintptr_t)b->red;
     unsigned cols = b->mesh_cols, rows = b->mesh_rows;
-    if (m->x + 1 < cols) {
-        wait_flag(m, WLD_FLAG_EAST);
-        combine(mine, mine + b->red_words, n);
-    }
-    if (m->x == 0 && m->y + 1 < rows) {
-        wait_flag(m, WLD_FLAG_SOUTH);
-        combine(mine, mine + 2 * b->red_words, n);
-    }
+    int east = m->x + 1 < cols, south = m->x == 0 && m->y + 1 < rows;
+    /* the parent's buffer and flag for what this PE sends: west, or north in column 0 */
+    unsigned px = m->x, py = m->y, pflag = WLD_FLAG_EAST;
+    uint32_t pbuf = b->red + 4 * b->red_words;
     if (m->x > 0) {
-        mesh_put(m, m->x - 1, m->y, b->red + 4 * b->red_words, mine, n);
-        put_flag(m, m->x - 1, m->y, WLD_FLAG_EAST);
+        px--;
     } else if (m->y > 0) {
-        mesh_put(m, 0, m->y - 1, b->red + 8 * b->red_words, mine, n);
-        put_flag(m, 0, m->y - 1, WLD_FLAG_SOUTH);
+        py--;
+        pflag = WLD_FLAG_SOUTH;
+        pbuf = b->red + 8 * b->red_words;
     }
-    m->ep++;
+    int parent = px != m->x || py != m->y;
+    /* One epoch per segment: every PE reduces the same n, so they stay in step, and a
+     * flag at a segment's epoch means that segment (and the earlier ones, sent before
+     * it on the same path) has arrived. */
+    for (unsigned off = 0; off < n; off += WLD_RED_SEGMENT, m->ep++) {
+        unsigned k = n - off < WLD_RED_SEGMENT ? n - off : WLD_RED_SEGMENT;
+        if (east) {
+            wait_flag(m, WLD_FLAG_EAST);
+            combine(mine + off, mine + b->red_words + off, k);
+        }
+        if (south) {
+            wait_flag(m, WLD_FLAG_SOUTH);
+            combine(mine + off, mine + 2 * b->red_words + off, k);
+        }
+        if (parent) {
+            mesh_put(m, px, py, pbuf + 4 * off, mine + off, k);
+            put_flag(m, px, py, pflag);
+        }
+    }
 }
 
 void mesh_max_i32(uint32_t *acc, const uint32_t *other, unsigned n)

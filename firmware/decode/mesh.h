@@ -2,7 +2,8 @@
  * broadcasts from the root PE (0,0) on one multicast color, and remote writes
  * (request-network WRITE packets) for gathers to the root and reduction chains
  * toward it. Synchronisation is by flag words that carry an epoch number which
- * every PE advances in lockstep, one per gather or reduction; a waiter waits until
+ * every PE advances in lockstep, one per gather and one per segment of a reduction
+ * (WLD_RED_SEGMENT words); a waiter waits until
  * a flag has reached its epoch, since a faster writer may already have moved it on. */
 #ifndef WLD_MESH_H
 #define WLD_MESH_H
@@ -38,8 +39,9 @@ void mesh_wait_signal(wld_mesh *m, const unsigned *idx, unsigned n);
 
 /* Combines the words of every PE into the root's `mine` buffer (n words at
  * b->red): each PE folds in what its children sent, then passes it to its parent
- * (west, or north in column 0). `combine(acc, other, n)` must be associative and
- * commutative. */
+ * (west, or north in column 0), segment by segment so the hops overlap.
+ * `combine(acc, other, n)` must be associative and commutative and work on any even
+ * number of words. */
 typedef void (*mesh_combine_fn)(uint32_t *acc, const uint32_t *other, unsigned n);
 void mesh_reduce(wld_mesh *m, unsigned n, mesh_combine_fn combine);
 

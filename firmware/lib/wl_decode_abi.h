@@ -74,6 +74,12 @@ enum { WLD_FLAG_EAST, WLD_FLAG_SOUTH, WLD_FLAG_EMB, WLD_FLAG_ROPE, WLD_FLAG_WAIT
        WLD_FLAG_WAIT_EP, WLD_FLAG_GATHER };
 #define WLD_WAIT_BCAST 0xFFFFu
 
+/* Words per segment of a reduction chain (firmware/decode/mesh.c): a PE passes each
+ * segment on as soon as it has folded it in, so the hops overlap. Even, so an int64
+ * or a (value, index) pair never straddles two segments. The analytic model
+ * (driver/wl_perf.c) costs the chain by it. */
+#define WLD_RED_SEGMENT 16u
+
 /* Where the root PE's cycles go (wld_job.prof). */
 enum { WLD_PROF_MATVEC, WLD_PROF_VECTOR, WLD_PROF_ATTN, WLD_PROF_COMM, WLD_PROF_QUANT,
        WLD_PROF_ROPE_KV, WLD_PROF_ATT_OUT, WLD_PROF_SWIGLU, WLD_PROF_N };
