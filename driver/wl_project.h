@@ -5,7 +5,8 @@
  * can ask about bigger tiles, up to the fabric's 63 x 62 PEs. The model is calibrated
  * on the decode firmware as it is and checked against measurements on 2x2 (256 KiB),
  * 4x4 and 8x8 (docs/PERFORMANCE.md); beyond 8x8 it is an optimistic extrapolation
- * (16x16 measured about 1.3x its cycles). Pure computation. */
+ * (16x16, measured once with an earlier firmware, took 1.3x the model of its day).
+ * Pure computation. */
 
 #include <stdint.h>
 

@@ -816,8 +816,9 @@ static const char *project_help =
     "docs/PERFORMANCE.md (the placement plan and the decode firmware's calibrated costs):\n"
     "mean cycles per token over positions 0..POSITIONS-1, the model's terms, MAC\n"
     "utilization and tok/s at the clock. Nothing is simulated. The model is checked\n"
-    "within 15% of measurements on 2x2 (256 KiB), 4x4 and 8x8; on 16x16 the measured\n"
-    "cycles are about 1.3x its figure, so bigger meshes are optimistic extrapolations.\n"
+    "within 15% of measurements on 2x2 (256 KiB), 4x4 and 8x8; 16x16, measured once with\n"
+    "an earlier firmware, took 1.3x the model of its day, so bigger meshes are optimistic\n"
+    "extrapolations.\n"
     "  -m MODEL     llama2.c checkpoint; default: the shipped model\n"
     "  --mesh LIST  comma-separated RxC[:Kk] (K KiB of data SRAM per PE, default 48),\n"
     "               up to 63x62; default 2x2:256k,4x4,8x8,16x16,32x32,62x62\n"
@@ -876,7 +877,8 @@ static int cmd_project(int argc, char **argv)
         printf("model: dim %d, hidden %d, %d layers, %d heads (%d KV), vocab %d, context %d\n"
                "greedy from BOS, positions 0-%d, %d lanes per PE; analytic model "
                "(docs/PERFORMANCE.md),\nchecked within 15%% on 2x2 (256 KiB), 4x4 and 8x8; "
-               "16x16 measured about 1.3x it: bigger meshes are optimistic extrapolations\n"
+               "16x16 (an earlier firmware) took 1.3x its model: bigger meshes are "
+               "optimistic extrapolations\n"
                "%-12s %5s %8s %13s %11s %10s %10s %10s %9s %10s\n",
                sp->dim, sp->hidden_dim, sp->n_layers, sp->n_heads, sp->n_kv_heads,
                sp->vocab_size, sp->seq_len, positions - 1, WL_PROJECT_LANES, "mesh", "PEs",
