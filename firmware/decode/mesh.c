@@ -93,6 +93,8 @@ void mesh_wait_signal(wld_mesh *m, const unsigned *idx, unsigned n)
     m->ep++;
 }
 
+_Static_assert(WLD_RED_SEGMENT % 2 == 0, "a segment must hold whole int64s and pairs");
+
 void mesh_reduce(wld_mesh *m, unsigned n, mesh_combine_fn combine)
 {
     const wld_pe *b = m->b;
