@@ -2,7 +2,7 @@
 //
 // A descriptor is a 2-D stream: ROWS rows of LEN elements; operand X row r
 // starts at X + r*XS (bytes). Per beat the unit moves Lanes bytes of each
-// operand: Lanes int8 MACs (DOT) or Lanes/4 int32 element ops. Operand A comes
+// operand: Lanes int8 MACs (DOT, GDOT) or Lanes/4 int32 element ops. Operand A comes
 // from data SRAM or from a bound incoming color; B from SRAM or a scalar; the
 // result goes to SRAM, the accumulator, or an outgoing color.
 //
@@ -10,6 +10,12 @@
 // fabric backpressure: producers (SRAM address generators with credits, or
 // the color gatherer) fill small operand FIFOs, one consumer computes, and a
 // one-entry SRAM write slot / word serializer drains the results.
+//
+// GDOT is the grouped dot product of the integer spec's matrix rows: a row is
+// chunks of one scale beat and four data beats. The scale beat holds one u8
+// scale per 4-byte group of the next four data beats, in A and in B; every
+// group's int8 dot is multiplied by both its scales and summed into a 64-bit
+// row total, written as 8 bytes (or sent as two words, low first).
 `default_nettype none
 
 module wl_tensor_unit #(
@@ -60,7 +66,9 @@ module wl_tensor_unit #(
   localparam integer BW    = OW - LB;
   localparam integer Depth = 4;
 
-  localparam logic [3:0] OpDot = 4'd0, OpAdd = 4'd1, OpMulsh = 4'd2, OpMax = 4'd3, OpMove = 4'd4;
+  localparam logic [3:0] OpDot = 4'd0, OpAdd = 4'd1, OpMulsh = 4'd2, OpMax = 4'd3, OpMove = 4'd4,
+                         OpGdot = 4'd5;
+  localparam integer GPB = Lanes / 4;   // 4-byte groups per data beat
   localparam logic [1:0] DstSram = 2'd0, DstColor = 2'd2;
 
   // ------------------------------------------------------------ registers
@@ -72,7 +80,7 @@ module wl_tensor_unit #(
   logic [17:0] rb_q, bpr_q, wpr_q;   // row bytes, beats per row, words per row
 
   logic [3:0] op;
-  logic       asrc_color, bscalar, accum, is_dot, is_move, need_b;
+  logic       asrc_color, bscalar, accum, is_dot, is_gdot, is_move, need_b;
   logic [1:0] dst;
   assign op         = cfg_q[3:0];
   assign asrc_color = cfg_q[4];
@@ -80,6 +88,7 @@ module wl_tensor_unit #(
   assign bscalar    = cfg_q[7];
   assign accum      = cfg_q[8];
   assign is_dot     = (op == OpDot);
+  assign is_gdot    = (op == OpGdot);
   assign is_move    = (op == OpMove);
   assign need_b     = !is_move && !bscalar;
   assign bind_o       = asrc_color;
@@ -168,6 +177,11 @@ module wl_tensor_unit #(
   logic [OW-1:0] c_dbase_q, c_daddr;
   logic        c_done_q;
   logic [31:0] racc_q;
+  logic [63:0] racc64_q;
+  logic [2:0]  c_phase_q;                 // GDOT: 0 = scale beat, 1..4 = data beats
+  logic [16*Lanes-1:0] uu_q;              // GDOT: u_a * u_b of the chunk's Lanes groups
+  logic [1:0]  dphase;                    // GDOT: data beat 0..3 of the chunk
+  assign dphase = 2'(c_phase_q - 3'd1);
   logic        last_in_row, emits, d_free, ob_free, out_ok, fire;
   logic [LB:0] nvalid;
   logic [Lanes-1:0] mask;
@@ -185,7 +199,7 @@ module wl_tensor_unit #(
   always_comb begin
     for (int i = 0; i < Lanes; i++) mask[i] = (nvalid > (LB+1)'(i));
   end
-  assign emits   = !is_dot || last_in_row;
+  assign emits   = !(is_dot || is_gdot) || last_in_row;
   assign d_free  = !d_pend_q || d_gnt_i;
   assign ob_free = !ob_valid_q || (cout_ready_i && ob_idx_q == ob_n_q - 8'd1);
   assign out_ok  = !emits || (dst == DstSram ? d_free : (dst == DstColor ? ob_free : 1'b1));
@@ -198,13 +212,29 @@ module wl_tensor_unit #(
   logic signed [31:0] dot_sum, row_total;
   logic [LW-1:0] ew_beat, out_beat;
   always_comb begin
-    opb = bscalar ? (is_dot ? {Lanes{scalar_q[7:0]}} : {WPB{scalar_q}}) : fb_rdata;
+    opb = bscalar ? ((is_dot || is_gdot) ? {Lanes{scalar_q[7:0]}} : {WPB{scalar_q}}) : fb_rdata;
     dot_sum = 32'sd0;
     for (int i = 0; i < Lanes; i++) begin
       if (mask[i]) dot_sum = dot_sum + 32'($signed(fa_rdata[8*i +: 8]) * $signed(opb[8*i +: 8]));
     end
   end
   assign row_total = ((c_beat_q == 18'd0) ? 32'sd0 : $signed(racc_q)) + dot_sum;
+
+  // GDOT: each group's dot times its two scales (|dot| <= 4*128*128, u*u < 2^16)
+  logic signed [63:0] gdot_sum, row_total64;
+  always_comb begin
+    gdot_sum = 64'sd0;
+    for (int g = 0; g < GPB; g++) begin
+      logic signed [17:0] gd;
+      gd = 18'sd0;
+      for (int i = 4 * g; i < 4 * g + 4; i++) begin
+        if (mask[i]) gd = gd + 18'($signed(fa_rdata[8*i +: 8]) * $signed(opb[8*i +: 8]));
+      end
+      gdot_sum = gdot_sum + 64'(gd * $signed({1'b0, uu_q[16*(32'(dphase) * GPB + g) +: 16]}));
+    end
+  end
+  assign row_total64 = ((c_beat_q == 18'd0) ? 64'sd0 : $signed(racc64_q)) +
+                       ((c_phase_q == 3'd0) ? 64'sd0 : gdot_sum);
 
   logic signed [63:0] rnd;
   assign rnd = (shift_q == 6'd0) ? 64'sd0 : (64'sd1 <<< (shift_q - 6'd1));
@@ -223,7 +253,8 @@ module wl_tensor_unit #(
       endcase
     end
   end
-  assign out_beat = is_dot ? {WPB{row_total}} : (is_move ? fa_rdata : ew_beat);
+  assign out_beat = is_gdot ? {(Lanes / 8){row_total64}}
+                  : (is_dot ? {WPB{row_total}} : (is_move ? fa_rdata : ew_beat));
   assign c_daddr  = c_dbase_q + OW'({c_beat_q, {LB{1'b0}}});
 
   logic [LB-1:0] dlow;
@@ -245,7 +276,7 @@ module wl_tensor_unit #(
   assign finish       = busy_q && c_done_q && !d_pend_q && !ob_valid_q;
   assign done_pulse_o = finish || (start && (len_q == 16'd0 || rows_q == 16'd0));
   assign beat_o       = fire;
-  assign macs_o       = (fire && is_dot) ? nvalid : '0;
+  assign macs_o       = (fire && (is_dot || (is_gdot && c_phase_q != 3'd0))) ? nvalid : '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -257,6 +288,8 @@ module wl_tensor_unit #(
       pb_row_q <= 16'd0; pb_base_q <= '0; pb_beat_q <= 18'd0; pb_done_q <= 1'b0; b_infl_q <= 1'b0;
       ga_buf_q <= '0; ga_w_q <= 8'd0; ga_wrow_q <= 18'd0; ga_row_q <= 16'd0; ga_done_q <= 1'b0;
       c_beat_q <= 18'd0; c_row_q <= 16'd0; c_dbase_q <= '0; c_done_q <= 1'b0; racc_q <= 32'd0;
+      racc64_q <= 64'd0; c_phase_q <= 3'd0;
+      uu_q <= '0;
       d_pend_q <= 1'b0; d_beat_q <= '0; d_wdata_q <= '0; d_be_q <= '0;
       ob_valid_q <= 1'b0; ob_data_q <= '0; ob_n_q <= 8'd0; ob_idx_q <= 8'd0;
     end else begin
@@ -289,7 +322,8 @@ module wl_tensor_unit #(
         pb_row_q <= 16'd0; pb_base_q <= b_q; pb_beat_q <= 18'd0; pb_done_q <= 1'b0;
         ga_buf_q <= '0; ga_w_q <= 8'd0; ga_wrow_q <= 18'd0; ga_row_q <= 16'd0; ga_done_q <= 1'b0;
         c_beat_q <= 18'd0; c_row_q <= 16'd0; c_dbase_q <= d_q; c_done_q <= 1'b0;
-        if (is_dot && dst == 2'd1 && !accum) acc_q <= 32'd0;
+        c_phase_q <= 3'd0;
+        if ((is_dot || is_gdot) && dst == 2'd1 && !accum) acc_q <= 32'd0;
       end
 
       if (finish) begin
@@ -331,10 +365,17 @@ module wl_tensor_unit #(
       // consumer
       if (fire) begin
         racc_q <= row_total;
+        racc64_q <= row_total64;
+        if (is_gdot && c_phase_q == 3'd0) begin
+          for (int i = 0; i < Lanes; i++)
+            uu_q[16*i +: 16] <= 16'(fa_rdata[8*i +: 8] * opb[8*i +: 8]);
+        end
+        c_phase_q <= (last_in_row || c_phase_q == 3'd4) ? 3'd0 : c_phase_q + 3'd1;
         if (last_in_row) begin
           c_beat_q <= 18'd0; c_row_q <= c_row_q + 16'd1; c_dbase_q <= c_dbase_q + ds_q;
           if (c_row_q == rows_q - 16'd1) c_done_q <= 1'b1;
           if (is_dot && dst == 2'd1) acc_q <= acc_q + row_total;
+          if (is_gdot && dst == 2'd1) acc_q <= acc_q + row_total64[31:0];
         end else begin
           c_beat_q <= c_beat_q + 18'd1;
         end
@@ -344,7 +385,10 @@ module wl_tensor_unit #(
       if (fire && emits && dst == DstSram) begin
         d_pend_q <= 1'b1;
         d_wdata_q <= out_beat;
-        if (is_dot) begin
+        if (is_gdot) begin
+          d_beat_q <= c_dbase_q[OW-1:LB];
+          d_be_q   <= Lanes'(8'hFF) << (dlow & ~LB'(7));
+        end else if (is_dot) begin
           d_beat_q <= c_dbase_q[OW-1:LB];
           d_be_q   <= Lanes'(4'hF) << {dlow[LB-1:2], 2'b00};
         end else begin
@@ -360,7 +404,7 @@ module wl_tensor_unit #(
         ob_valid_q <= 1'b1;
         ob_data_q  <= out_beat;
         ob_idx_q   <= 8'd0;
-        ob_n_q     <= is_dot ? 8'd1 : 8'(({4'd0, nvalid} + 8'd3) >> 2);
+        ob_n_q     <= is_gdot ? 8'd2 : (is_dot ? 8'd1 : 8'(({4'd0, nvalid} + 8'd3) >> 2));
       end else if (ob_valid_q && cout_ready_i) begin
         if (ob_idx_q == ob_n_q - 8'd1) ob_valid_q <= 1'b0;
         else ob_idx_q <= ob_idx_q + 8'd1;

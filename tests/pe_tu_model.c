@@ -33,7 +33,7 @@ void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size
   size_t used = 0;
   *cin_used = 0;
   if (len == 0 || rows == 0) return;
-  if (op == TU_DOT && dst == TU_DST_ACC && !accum) d->acc = 0;
+  if ((op == TU_DOT || op == TU_GDOT) && dst == TU_DST_ACC && !accum) d->acc = 0;
   for (uint32_t r = 0; r < rows; r++) {
     uint32_t abase = (d->a + r * d->as) & TU_OFF_MASK & ~(TU_LANES - 1);
     uint32_t bbase = (d->b + r * d->bs) & TU_OFF_MASK & ~(TU_LANES - 1);
@@ -44,7 +44,33 @@ void tu_model_run(tu_desc *d, uint8_t *m, const uint32_t *cin, size_t ncin, size
       A.words = cin + used;
       used += wpr;
     }
-    if (op == TU_DOT) {
+    if (op == TU_GDOT) {
+      /* beats of TU_LANES bytes; beat k % 5 == 0 carries the u8 scales of the next four
+       * beats' 4-byte groups, in A and in B */
+      uint64_t s = 0;
+      uint8_t ua[TU_LANES] = {0}, ub[TU_LANES] = {0};
+      for (uint32_t i = 0; i < len; i++) {
+        uint32_t beat = i / TU_LANES, lane = i % TU_LANES, phase = beat % 5;
+        uint8_t av = src_byte(&A, i);
+        uint8_t bv = bscalar ? (uint8_t)d->scalar : m[(bbase + i) & TU_OFF_MASK];
+        if (phase == 0) {
+          ua[lane] = av;
+          ub[lane] = bv;
+          continue;
+        }
+        uint32_t g = (phase - 1) * (TU_LANES / 4) + lane / 4;
+        int64_t p = (int64_t)(int8_t)av * (int8_t)bv * ((int64_t)ua[g] * ub[g]);
+        s += (uint64_t)p;
+      }
+      if (dst == TU_DST_ACC) d->acc = (uint32_t)d->acc + (uint32_t)s;
+      else if (dst == TU_DST_SRAM) {
+        wr32(m, drow & ~7u, (uint32_t)s);
+        wr32(m, (drow & ~7u) + 4, (uint32_t)(s >> 32));
+      } else if (dst == TU_DST_COLOR) {
+        cout[(*ncout)++] = (uint32_t)s;
+        cout[(*ncout)++] = (uint32_t)(s >> 32);
+      }
+    } else if (op == TU_DOT) {
       int32_t s = 0;
       for (uint32_t i = 0; i < len; i++) {
         int8_t av = (int8_t)src_byte(&A, i);

@@ -11,7 +11,7 @@
 #define TU_OFF_MASK 0xFFFFu
 #endif
 
-enum { TU_DOT = 0, TU_ADD = 1, TU_MULSH = 2, TU_MAX = 3, TU_MOVE = 4 };
+enum { TU_DOT = 0, TU_ADD = 1, TU_MULSH = 2, TU_MAX = 3, TU_MOVE = 4, TU_GDOT = 5 };
 enum { TU_DST_SRAM = 0, TU_DST_ACC = 1, TU_DST_COLOR = 2 };
 
 typedef struct {

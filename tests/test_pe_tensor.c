@@ -109,14 +109,15 @@ static void run_case(pe_tb *t, tu_desc *d, int ncase, int host_traffic) {
 }
 
 static void random_desc(pe_tb *t, tu_desc *d, int allow_color) {
-  unsigned op = urand(t, 5);
+  unsigned op = urand(t, 6);
   unsigned dst = urand(t, 3);
   unsigned asrc = allow_color && urand(t, 3) == 0;
   unsigned bscalar = urand(t, 5) == 0;
   uint32_t esize = (op >= 1 && op <= 3) ? 4u : 1u;
   uint32_t len = (esize == 4) ? 1 + urand(t, 80) : 1 + urand(t, 320);
-  uint32_t rb = len * esize, rbr = (rb + 7) & ~7u;
+  if (op == TU_GDOT && urand(t, 2)) len = 40 * (1 + urand(t, 8)); /* whole chunks, as used */
   memset(d, 0, sizeof *d);
+  uint32_t rb = len * esize, rbr = (rb + 7) & ~7u;
   d->rows = 1 + urand(t, 4);
   d->len = len;
   d->a = WB + 8 * urand(t, 32);
@@ -124,6 +125,7 @@ static void random_desc(pe_tb *t, tu_desc *d, int allow_color) {
   d->b = WB + 2048 + 8 * urand(t, 32);
   d->bs = urand(t, 3) == 0 ? 0 : rbr + 8 * urand(t, 4);
   if (op == TU_DOT) { d->d = WB + 4096 + 4 * urand(t, 64); d->ds = 4 + 4 * urand(t, 8); }
+  else if (op == TU_GDOT) { d->d = WB + 4096 + 8 * urand(t, 32); d->ds = 8 + 8 * urand(t, 8); }
   else { d->d = WB + 4096 + 8 * urand(t, 32); d->ds = rbr + 8 * urand(t, 4); }
   d->shift = urand(t, 48);
   d->scalar = tb_rand(t);
@@ -235,12 +237,43 @@ static void test_long_dot(void **state) {
   tb_free(t);
 }
 
+/* GDOT at the extremes: every product -128 * -128 or -128 * 127 with both scales 255,
+ * so the row totals need more than 32 bits; and the MAC counter counts data beats only. */
+static void test_gdot_extremes(void **state) {
+  (void)state;
+  pe_tb *t = tb_new(1, 2, 505u);
+  fill_window(t, 5);
+  const uint32_t chunks = 8, len = 40 * chunks;
+  for (uint32_t r = 0; r < 2; r++)
+    for (uint32_t i = 0; i < len; i++) {
+      int scale = (i / 8) % 5 == 0;
+      model[WB + r * len + i] = scale ? 255 : 0x80;                         /* A: -128 */
+      model[WB + 2048 + r * len + i] = scale ? 255 : (r ? 0x7F : 0x80);     /* B: +-   */
+    }
+  assert_int_equal(tb_write_bytes(t, PE_DMEM_BASE + WB, model + WB, 4096), 0);
+  tu_desc d;
+  memset(&d, 0, sizeof d);
+  d.cfg = tu_cfg(TU_GDOT, 0, TU_DST_SRAM, 0, 0, 0, 0);
+  d.a = WB; d.as = len; d.b = WB + 2048; d.bs = len; d.d = WB + 4096; d.ds = 8;
+  d.len = len; d.rows = 2;
+  assert_int_equal(tb_wr32(t, PE_CNT_CLEAR, 0), 0);
+  run_case(t, &d, 900, 0);
+  int64_t row0, row1;
+  memcpy(&row0, model + WB + 4096, 8);
+  memcpy(&row1, model + WB + 4104, 8);
+  assert_true(row0 == (int64_t)128 * 128 * 255 * 255 * 32 * chunks);
+  assert_true(row1 == -(int64_t)128 * 127 * 255 * 255 * 32 * chunks);
+  assert_int_equal(tb_rd32(t, PE_CNT_TU_MACS), 2 * 32 * chunks);
+  tb_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_random_sram),
     cmocka_unit_test(test_random_fabric_backpressure),
     cmocka_unit_test(test_bind_and_queues),
     cmocka_unit_test(test_long_dot),
+    cmocka_unit_test(test_gdot_extremes),
   };
   return cmocka_run_group_tests_name("pe_tensor", tests, NULL, NULL);
 }
