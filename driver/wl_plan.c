@@ -8,6 +8,9 @@
 
 #define WL_DMEM_BASE 0x10000u
 
+_Static_assert(WLD_CHUNK_BYTES == WLD_CHUNK_COLS + WLD_CHUNK_COLS / WLS_GROUP,
+               "a GDOT chunk is one scale byte per group, then the group's columns");
+
 static uint32_t align_up(uint32_t a, uint32_t n) { return (a + n - 1) & ~(n - 1); }
 
 static const wls_matrix *matrix_at(const wls_model *m, int i)
@@ -83,16 +86,17 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     a = b->red + 12u * b->red_words;
     uint32_t fixed_end = a;
 
-    b->xq = align_up(a, 8);
-    b->xu = align_up(b->xq + (uint32_t)big, 4);
-    b->out = align_up(b->xu + (uint32_t)wls_groups(big), 4);
+    uint32_t cls_rows = mats[L * WLD_PER_LAYER + WLD_CLASSIFIER].n;
+    b->xc = align_up(a, 8);
+    b->out = align_up(b->xc + WLD_ROW_BYTES(big), 4);
     b->out2 = b->out + 4 * max_rows;
-    b->qfull = align_up(b->out2 + 4 * max_rows, 8); /* tensor-unit operand (q digits) */
+    b->acc = align_up(b->out2 + 4 * max_rows, 8);
+    b->qfull = align_up(b->acc + 8 * (max_rows > cls_rows ? max_rows : cls_rows), 8);
     b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, b->slots, (uint32_t)hs);
     b->att = align_up(b->kvq + 2u * (uint32_t)kvp + 8u * (uint32_t)nkv, 4);
     b->best = b->att + 4u * (uint32_t)nh * b->slots;
     b->logits = b->best + 4u * (uint32_t)nh;
-    a = b->logits + 4u * mats[L * WLD_PER_LAYER + WLD_CLASSIFIER].n;
+    a = b->logits + 4u * cls_rows;
     pe->buffer_bytes = a - fixed_end + (fixed_end - WLD_BLOCK_ADDR);
 
     uint32_t cache = (uint32_t)L * b->slots;
@@ -108,7 +112,8 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t root_vec = 0, root_job = 0;
     if (p == 0) {
         b->vec = align_up(a, 8);
-        a = b->vec + 4u * (uint32_t)(4 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs;
+        a = align_up(b->vec + 4u * (uint32_t)(4 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs, 8);
+        a += WLD_VEC_Q(big) + WLD_VEC_Q(big) / WLS_GROUP;
         b->job = align_up(a, 8);
         a = b->job + (uint32_t)sizeof(wld_job);
         a += 4u * (uint32_t)m->seq_len + (uint32_t)sizeof(wld_out) * (uint32_t)m->seq_len;
@@ -125,8 +130,14 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
         const wls_matrix *w = matrix_at(m, i);
         uint32_t n = mats[i].n, cols = (uint32_t)w->cols, g = (uint32_t)wls_groups(w->cols);
         mats[i].q = align_up(a, 8);
-        mats[i].u = align_up(mats[i].q + n * cols, 4);
-        mats[i].s = align_up(mats[i].u + n * g, 8);
+        if (i == L * WLD_PER_LAYER + WLD_EMBEDDING) {
+            mats[i].u = align_up(mats[i].q + n * cols, 4);
+            a = mats[i].u + n * g;
+        } else {
+            mats[i].u = 0;
+            a = mats[i].q + n * WLD_ROW_BYTES(cols);
+        }
+        mats[i].s = align_up(a, 8);
         a = mats[i].s + n * (uint32_t)sizeof(wls_xf);
     }
     pe->weight_bytes = a - w0;
@@ -265,6 +276,27 @@ static void copy_rows(uint8_t *image, uint32_t lo, uint32_t addr, const void *sr
         memcpy(image + (addr - lo), src, n);
 }
 
+/* Rows [r0, r0 + n) of w in the GDOT layout (wl_decode_abi.h) at addr; the image is
+ * zeroed, so the padding past the last column is already 0. */
+static void copy_chunked(uint8_t *image, uint32_t lo, uint32_t addr, const wls_matrix *w,
+                         size_t r0, size_t n)
+{
+    size_t cols = (size_t)w->cols, g = (size_t)wls_groups(w->cols), rb = WLD_ROW_BYTES(cols);
+    for (size_t r = 0; r < n; r++) {
+        uint8_t *row = image + (addr - lo) + r * rb;
+        const int8_t *q = w->q + (r0 + r) * cols;
+        const uint8_t *u = w->u + (r0 + r) * g;
+        for (size_t c = 0; c * WLD_CHUNK_COLS < cols; c++) {
+            uint8_t *chunk = row + c * WLD_CHUNK_BYTES;
+            size_t g0 = c * (WLD_CHUNK_COLS / WLS_GROUP), j0 = c * WLD_CHUNK_COLS;
+            for (size_t k = 0; k < WLD_CHUNK_COLS / WLS_GROUP && g0 + k < g; k++)
+                chunk[k] = u[g0 + k];
+            for (size_t k = 0; k < WLD_CHUNK_COLS && j0 + k < cols; k++)
+                chunk[WLD_CHUNK_COLS / WLS_GROUP + k] = (uint8_t)q[j0 + k];
+        }
+    }
+}
+
 void wl_plan_image(const wl_plan *pl, const wls_model *m, int p, uint8_t *image)
 {
     const wl_plan_pe *pe = &pl->pe[p];
@@ -284,8 +316,12 @@ void wl_plan_image(const wl_plan *pl, const wls_model *m, int p, uint8_t *image)
         const wls_matrix *w = matrix_at(m, i);
         size_t r0 = mats[i].r0, n = mats[i].n, cols = (size_t)w->cols;
         size_t g = (size_t)wls_groups(w->cols);
-        copy_rows(image, pl->lo, mats[i].q, w->q + r0 * cols, n * cols);
-        copy_rows(image, pl->lo, mats[i].u, w->u + r0 * g, n * g);
+        if (i == m->n_layers * WLD_PER_LAYER + WLD_EMBEDDING) {
+            copy_rows(image, pl->lo, mats[i].q, w->q + r0 * cols, n * cols);
+            copy_rows(image, pl->lo, mats[i].u, w->u + r0 * g, n * g);
+        } else {
+            copy_chunked(image, pl->lo, mats[i].q, w, r0, n);
+        }
         copy_rows(image, pl->lo, mats[i].s, w->row_scale + r0, n * sizeof(wls_xf));
     }
 }

@@ -30,7 +30,9 @@ typedef struct {
     const wld_mat *mats;
     int dim, hidden, L, nh, nkv, hs, kv, kvp, P;
     wls_xf att_coef; /* wls_att_coef(hs): a square root and a division, once */
-    wls_qvec qv;
+    wls_qvec qv;      /* the root's quantizer output; elsewhere only the scale */
+    uint8_t *xc;      /* the broadcast vector, GDOT layout */
+    int64_t *acc;     /* GDOT row totals */
     int32_t *x, *xb, *xb2, *q, *k, *v, *hb; /* root only */
     int16_t *rope_row;                     /* root only */
 } decoder;
@@ -43,7 +45,7 @@ static void mark(decoder *d, int k)
     d->t = now;
 }
 
-static unsigned words_of(int bytes) { return (unsigned)(bytes + 3) / 4; }
+static uint32_t addr_of(const void *p) { return (uint32_t)(uintptr_t)p; }
 
 static void setup(decoder *d, const wld_pe *b)
 {
@@ -60,8 +62,8 @@ static void setup(decoder *d, const wld_pe *b)
     d->kvp = (d->kv + 3) & ~3;
     d->att_coef = wls_att_coef(d->hs);
     d->P = (int)b->n_pe;
-    d->qv.q = PTR(int8_t, b->xq);
-    d->qv.u = PTR(uint8_t, b->xu);
+    d->xc = PTR(uint8_t, b->xc);
+    d->acc = PTR(int64_t, b->acc);
     int32_t *v = PTR(int32_t, b->vec);
     d->x = v;
     d->xb = d->x + d->dim;
@@ -71,15 +73,34 @@ static void setup(decoder *d, const wld_pe *b)
     d->v = d->k + d->kv;
     d->hb = d->v + d->kv;
     d->rope_row = (int16_t *)(d->hb + d->hidden);
+    int big = d->dim > d->hidden ? d->dim : d->hidden;
+    d->qv.q = PTR(int8_t, (addr_of(d->rope_row + d->hs) + 7u) & ~7u);
+    d->qv.u = (uint8_t *)d->qv.q + WLD_VEC_Q(big);
 }
 
-static uint32_t addr_of(const void *p) { return (uint32_t)(uintptr_t)p; }
+typedef uint32_t u32a __attribute__((may_alias));
+
+/* The root's quantized vector (q, u) into the GDOT layout: per chunk the 8 group scales,
+ * then the 32 columns. Reads whole chunks (the buffers are WLD_VEC_Q long); what lies
+ * past n meets zero weights. */
+static void pack_qvec(decoder *d, int n)
+{
+    const u32a *q = (const u32a *)(const void *)d->qv.q, *u = (const u32a *)(const void *)d->qv.u;
+    u32a *o = (u32a *)(void *)d->xc;
+    for (uint32_t c = 0; c < WLD_ROW_BYTES(n) / WLD_CHUNK_BYTES; c++, o += 10, q += 8, u += 2) {
+        o[0] = u[0];
+        o[1] = u[1];
+        for (int w = 0; w < 8; w++)
+            o[2 + w] = q[w];
+    }
+}
 
 static void bcast_qvec(decoder *d, int n)
 {
+    if (mesh_is_root(&d->m))
+        pack_qvec(d, n);
     mark(d, WLD_PROF_VECTOR);
-    mesh_bcast(&d->m, d->qv.q, words_of(n));
-    mesh_bcast(&d->m, d->qv.u, words_of(wls_groups(n)));
+    mesh_bcast(&d->m, d->xc, WLD_ROW_BYTES(n) / 4);
     uint32_t s[2] = {(uint32_t)d->qv.scale.m, (uint32_t)d->qv.scale.e};
     mesh_bcast(&d->m, s, 2);
     d->qv.scale.m = (int32_t)s[0];
@@ -99,8 +120,6 @@ static wls_matrix view(const wld_mat *mt, int cols)
     return w;
 }
 
-typedef uint16_t u16a __attribute__((may_alias));
-
 static void tu_finish(void)
 {
     while (wl_tu_busy()) {
@@ -108,65 +127,25 @@ static void tu_finish(void)
     __asm__ volatile("" ::: "memory"); /* the unit wrote the dot buffers */
 }
 
-/* wls_matvec with the group dot products on the tensor unit: per row, one DOT over the
- * first 4 columns of every 8-column chunk (the even groups) and one over whole chunks
- * (odd group = chunk - even). Every dot is an exact int32 (|dot| <= 8 * 127 * 127) and
- * the core then adds dot * u_w * u_x into an int64 and applies the row scale exactly as
- * wls_matvec does; int64 sums do not depend on order, so the results are identical.
- * The tile's PEs have 8 lanes: rows must start 8-aligned (cols a multiple of 8);
- * anything else goes to wls_matvec. The dots land in `scratch` (cap words, 2 per chunk),
- * not on the stack, which is 1 KiB. */
-static void matvec_rows(const wls_matrix *w, const wls_qvec *x, int32_t *out, int32_t *scratch,
-                        int cap)
-{
-    int n = w->cols, nch = n / 8, ng = n / 4;
-    if (n % 8 || 2 * nch > cap || w->rows <= 0 || (addr_of(w->q) & 7) || (addr_of(x->q) & 7) ||
-        (addr_of(scratch) & 3) || (addr_of(w->u) & 1) || (addr_of(x->u) & 1)) {
-        wls_matvec(w, x, out);
-        return;
-    }
-    int32_t *ev = scratch, *ch = scratch + nch;
-    const volatile int32_t *vev = ev, *vch = ch;
-    uint32_t a = wl_off(w->q), dev = wl_off(ev), dch = wl_off(ch);
-    wl_tu_desc de = {WL_TU_CFG(WL_TU_DOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
-                     a, 8, wl_off(x->q), 8, dev, 4, 4, (uint32_t)nch, 0, 0};
-    /* u of groups 2c and 2c+1 as one halfword (u arrays are 2-aligned, ng is even) */
-    const u16a *xu = (const u16a *)(const void *)x->u;
-    wl_tu_start(&de);
-    /* The registers keep their values: later descriptors only change A, D and LEN. */
-    for (int i = 0; i < w->rows; i++) {
-        const u16a *wu = (const u16a *)(const void *)(w->u + (size_t)i * (size_t)ng);
-        tu_finish();
-        WL_TU_REG(WL_TU_R_D) = dch;
-        WL_TU_REG(WL_TU_R_LEN) = 8;
-        WL_TU_REG(WL_TU_R_CMD) = 1u;
-        int64_t acc = 0;
-        tu_finish();
-        for (int c = 0; c < nch; c++) {
-            uint32_t uw = wu[c], ux = xu[c];
-            int32_t e = vev[c];
-            acc += (int64_t)e * (int32_t)((uw & 255) * (ux & 255));
-            acc += (int64_t)(vch[c] - e) * (int32_t)((uw >> 8) * (ux >> 8));
-        }
-        if (i + 1 < w->rows) { /* the next row's even dots run during the row scale */
-            a += (uint32_t)n;
-            WL_TU_REG(WL_TU_R_A) = a;
-            WL_TU_REG(WL_TU_R_D) = dev;
-            WL_TU_REG(WL_TU_R_LEN) = 4;
-            WL_TU_REG(WL_TU_R_CMD) = 1u;
-        }
-        out[i] = wls_xf_apply_mul(acc, w->row_scale[i], x->scale, WLS_ACT_FRAC);
-    }
-    tu_finish(); /* nothing left running on return */
-}
-
-/* This PE's rows of W times the broadcast vector, into `out`. */
+/* This PE's rows of W times the broadcast vector, into `out`: wls_matvec with the row
+ * sums on the tensor unit. One GDOT over all rows leaves each row's int64 sum of
+ * dot * u_w * u_x (the spec's acc, exactly: no partial sum leaves 64 bits) in d->acc;
+ * the core then applies the row scale as wls_matvec does. */
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
-    wls_matrix w = view(mt, cols);
-    /* qfull (dim words) is free outside attention: the dot buffers */
-    matvec_rows(&w, &d->qv, out, PTR(int32_t, d->b->qfull), d->dim);
+    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n;
+    if (n) {
+        wl_tu_desc de = {WL_TU_CFG(WL_TU_GDOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                         wl_off(PTR(void, mt->q)), rb, wl_off(d->xc), 0, wl_off(d->acc), 8,
+                         rb, n, 0, 0};
+        wl_tu_start(&de);
+        tu_finish();
+        const wls_xf *rs = PTR(const wls_xf, mt->s);
+        const int64_t *acc = d->acc;
+        for (uint32_t i = 0; i < n; i++)
+            out[i] = wls_xf_apply_mul(acc[i], rs[i], d->qv.scale, WLS_ACT_FRAC);
+    }
     mark(d, WLD_PROF_MATVEC);
 }
 

@@ -28,8 +28,17 @@ enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
 /* After the n_layers * WLD_PER_LAYER layer matrices: */
 enum { WLD_EMBEDDING = 0, WLD_CLASSIFIER = 1 };
 
-/* This PE's rows [r0, r0 + n) of one matrix: int8 q[n][cols], u8 u[n][groups(cols)],
- * wls_xf row_scale[n] (8 bytes each). */
+/* Rows of every matrix but the embedding are stored for the tensor unit's GDOT (8
+ * lanes): chunks of WLD_CHUNK_COLS columns, each the u8 scales of its 8 groups, then its
+ * 32 int8 q; zeros past the last column. The broadcast input vector has the same layout. */
+#define WLD_CHUNK_COLS 32u
+#define WLD_CHUNK_BYTES 40u
+#define WLD_ROW_BYTES(cols) \
+    ((((uint32_t)(cols) + WLD_CHUNK_COLS - 1u) / WLD_CHUNK_COLS) * WLD_CHUNK_BYTES)
+
+/* This PE's rows [r0, r0 + n) of one matrix: q, its rows (WLD_ROW_BYTES(cols) each); for
+ * the embedding, int8 q[n][cols] and u, its u8 scales [n][groups(cols)] (0 elsewhere);
+ * s, wls_xf row_scale[n] (8 bytes each). */
 typedef struct {
     uint32_t r0, n, q, u, s;
 } wld_mat;
@@ -45,7 +54,10 @@ typedef struct {
                              that a head's values over the slots are tensor-unit rows */
     uint32_t key_max, value_max; /* int32 [n_layers][slots][n_kv_heads] */
     uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
-    uint32_t xq, xu;      /* the broadcast input vector: int8 [max(dim, hidden)], u8 groups */
+    uint32_t xc;          /* the broadcast input vector, one row of WLD_ROW_BYTES(max(dim,
+                             hidden)) bytes in the GDOT layout */
+    uint32_t acc;         /* int64 [most rows this PE holds of one matrix, the classifier
+                             included]: GDOT row totals */
     uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
     uint32_t qfull;       /* WLD_QFULL_BYTES: the rotated query of the current layer,
                              int32 [dim], or its 4 digit planes int8 [4][dim] for the
@@ -63,9 +75,16 @@ typedef struct {
     uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
     /* The root (PE 0) only; zero elsewhere. */
     uint32_t vec;         /* int32 x[dim], xb[dim], xb2[dim], q[dim], k[kv], v[kv],
-                             hb[hidden], then int16 rope_row[head_size] */
+                             hb[hidden], int16 rope_row[head_size], then at the next 8-byte
+                             boundary the quantizer's output: int8 q[WLD_VEC_Q(max(dim,
+                             hidden))] and u8 u[WLD_VEC_Q(...) / 4] */
     uint32_t job;         /* wld_job */
 } wld_pe;
+
+/* The root's quantized vector, rounded up to whole chunks so that packing it into the
+ * GDOT layout reads whole chunks. */
+#define WLD_VEC_Q(n) \
+    ((((uint32_t)(n) + WLD_CHUNK_COLS - 1u) / WLD_CHUNK_COLS) * WLD_CHUNK_COLS)
 
 /* Flag words. WAIT_WHAT / WAIT_EP are written by the PE itself before it blocks: the
  * flag index it polls (or WLD_WAIT_BCAST while it receives a broadcast) and the epoch

@@ -92,7 +92,8 @@ static inline void wl_req_send(const uint32_t *flits, unsigned n) {
 }
 
 /* ---------------------------------------------------------------- tensor unit */
-enum { WL_TU_DOT = 0, WL_TU_ADD = 1, WL_TU_MULSH = 2, WL_TU_MAX = 3, WL_TU_MOVE = 4 };
+enum { WL_TU_DOT = 0, WL_TU_ADD = 1, WL_TU_MULSH = 2, WL_TU_MAX = 3, WL_TU_MOVE = 4,
+       WL_TU_GDOT = 5 };
 enum { WL_TU_DST_SRAM = 0, WL_TU_DST_ACC = 1, WL_TU_DST_COLOR = 2 };
 
 #define WL_TU_CFG(op, asrc_color, dst, bscalar, accum, csrc, cdst)                     \
