@@ -10,6 +10,7 @@
 
 _Static_assert(WLD_CHUNK_BYTES == WLD_CHUNK_COLS + WLD_CHUNK_COLS / WLS_GROUP,
                "a GDOT chunk is one scale byte per group, then the group's columns");
+_Static_assert(WLD_VEC_Q(1) == WLD_CHUNK_COLS, "the root's vector rounds to whole chunks");
 
 static uint32_t align_up(uint32_t a, uint32_t n) { return (a + n - 1) & ~(n - 1); }
 
@@ -90,9 +91,8 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     b->xc = align_up(a, 8);
     b->out = align_up(b->xc + WLD_ROW_BYTES(big), 4);
     b->out2 = b->out + 4 * max_rows;
-    b->acc = align_up(b->out2 + 4 * max_rows, 8);
-    b->qfull = align_up(b->acc + 8 * (max_rows > cls_rows ? max_rows : cls_rows), 8);
-    b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, b->slots, (uint32_t)hs);
+    b->qfull = align_up(b->out2 + 4 * max_rows, 8); /* tensor-unit operands and results */
+    b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, (uint32_t)hidden, b->slots, (uint32_t)hs);
     b->att = align_up(b->kvq + 2u * (uint32_t)kvp + 8u * (uint32_t)nkv, 4);
     b->best = b->att + 4u * (uint32_t)nh * b->slots;
     b->logits = b->best + 4u * (uint32_t)nh;
@@ -112,8 +112,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t root_vec = 0, root_job = 0;
     if (p == 0) {
         b->vec = align_up(a, 8);
-        a = align_up(b->vec + 4u * (uint32_t)(4 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs, 8);
-        a += WLD_VEC_Q(big) + WLD_VEC_Q(big) / WLS_GROUP;
+        a = b->vec + 4u * (uint32_t)(3 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs;
         b->job = align_up(a, 8);
         a = b->job + (uint32_t)sizeof(wld_job);
         a += 4u * (uint32_t)m->seq_len + (uint32_t)sizeof(wld_out) * (uint32_t)m->seq_len;
@@ -286,7 +285,7 @@ static void copy_chunked(uint8_t *image, uint32_t lo, uint32_t addr, const wls_m
         uint8_t *row = image + (addr - lo) + r * rb;
         const int8_t *q = w->q + (r0 + r) * cols;
         const uint8_t *u = w->u + (r0 + r) * g;
-        for (size_t c = 0; c * WLD_CHUNK_COLS < cols; c++) {
+        for (size_t c = 0; c * WLD_CHUNK_COLS < cols; c++) { /* the last may be short */
             uint8_t *chunk = row + c * WLD_CHUNK_BYTES;
             size_t g0 = c * (WLD_CHUNK_COLS / WLS_GROUP), j0 = c * WLD_CHUNK_COLS;
             for (size_t k = 0; k < WLD_CHUNK_COLS / WLS_GROUP && g0 + k < g; k++)

@@ -32,8 +32,9 @@ typedef struct {
     wls_xf att_coef; /* wls_att_coef(hs): a square root and a division, once */
     wls_qvec qv;      /* the root's quantizer output; elsewhere only the scale */
     uint8_t *xc;      /* the broadcast vector, GDOT layout */
-    int64_t *acc;     /* GDOT row totals */
-    int32_t *x, *xb, *xb2, *q, *k, *v, *hb; /* root only */
+    int64_t *acc;     /* GDOT row totals: two batches of acc_rows (in qfull) */
+    uint32_t acc_rows;
+    int32_t *x, *xb, *q, *k, *v, *hb; /* root only */
     int16_t *rope_row;                     /* root only */
 } decoder;
 
@@ -63,35 +64,34 @@ static void setup(decoder *d, const wld_pe *b)
     d->att_coef = wls_att_coef(d->hs);
     d->P = (int)b->n_pe;
     d->xc = PTR(uint8_t, b->xc);
-    d->acc = PTR(int64_t, b->acc);
+    d->acc = PTR(int64_t, b->qfull);
+    d->acc_rows = WLD_QFULL_BYTES(b->dim, b->hidden, b->slots, (uint32_t)d->hs) / 16u;
     int32_t *v = PTR(int32_t, b->vec);
     d->x = v;
     d->xb = d->x + d->dim;
-    d->xb2 = d->xb + d->dim;
-    d->q = d->xb2 + d->dim;
+    d->q = d->xb + d->dim;
     d->k = d->q + d->dim;
     d->v = d->k + d->kv;
     d->hb = d->v + d->kv;
     d->rope_row = (int16_t *)(d->hb + d->hidden);
-    int big = d->dim > d->hidden ? d->dim : d->hidden;
-    d->qv.q = PTR(int8_t, (addr_of(d->rope_row + d->hs) + 7u) & ~7u);
-    d->qv.u = (uint8_t *)d->qv.q + WLD_VEC_Q(big);
+    d->qv.q = PTR(int8_t, b->qfull);
+    d->qv.u = (uint8_t *)d->qv.q + WLD_VEC_Q(WLD_MAX(b->dim, b->hidden));
 }
 
 typedef uint32_t u32a __attribute__((may_alias));
 
 /* The root's quantized vector (q, u) into the GDOT layout: per chunk the 8 group scales,
- * then the 32 columns. Reads whole chunks (the buffers are WLD_VEC_Q long); what lies
- * past n meets zero weights. */
+ * then the 32 columns; the last chunk as long as WLD_ROW_BYTES says. It may read past n
+ * (the buffers are WLD_VEC_Q long): those columns meet zero weights. */
 static void pack_qvec(decoder *d, int n)
 {
     const u32a *q = (const u32a *)(const void *)d->qv.q, *u = (const u32a *)(const void *)d->qv.u;
-    u32a *o = (u32a *)(void *)d->xc;
-    for (uint32_t c = 0; c < WLD_ROW_BYTES(n) / WLD_CHUNK_BYTES; c++, o += 10, q += 8, u += 2) {
-        o[0] = u[0];
-        o[1] = u[1];
-        for (int w = 0; w < 8; w++)
-            o[2 + w] = q[w];
+    u32a *o = (u32a *)(void *)d->xc, *end = o + WLD_ROW_BYTES(n) / 4;
+    while (o < end) {
+        *o++ = *u++;
+        *o++ = *u++;
+        for (int w = 0; w < 8 && o < end; w++)
+            *o++ = *q++;
     }
 }
 
@@ -128,24 +128,34 @@ static void tu_finish(void)
 }
 
 /* This PE's rows of W times the broadcast vector, into `out`: wls_matvec with the row
- * sums on the tensor unit. One GDOT over all rows leaves each row's int64 sum of
- * dot * u_w * u_x (the spec's acc, exactly: no partial sum leaves 64 bits) in d->acc;
- * the core then applies the row scale as wls_matvec does. */
+ * sums on the tensor unit. A GDOT per batch of rows leaves each row's int64 sum of
+ * dot * u_w * u_x (the spec's acc, exactly: no partial sum leaves 64 bits) in one of two
+ * buffers; the core applies the row scale as wls_matvec does while the unit runs the
+ * next batch into the other. */
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
-    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n;
-    if (n) {
-        wl_tu_desc de = {WL_TU_CFG(WL_TU_GDOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
-                         wl_off(PTR(void, mt->q)), rb, wl_off(d->xc), 0, wl_off(d->acc), 8,
-                         rb, n, 0, 0};
+    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n, batch = d->acc_rows;
+    const wls_xf *rs = PTR(const wls_xf, mt->s);
+    wl_tu_desc de = {WL_TU_CFG(WL_TU_GDOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
+                     wl_off(PTR(void, mt->q)), rb, wl_off(d->xc), 0, wl_off(d->acc), 8,
+                     rb, n < batch ? n : batch, 0, 0};
+    if (n)
         wl_tu_start(&de);
+    for (uint32_t r0 = 0, k = 0; r0 < n; r0 += batch, k ^= 1) {
+        uint32_t cnt = n - r0 < batch ? n - r0 : batch, next = r0 + batch;
         tu_finish();
-        const wls_xf *rs = PTR(const wls_xf, mt->s);
-        const int64_t *acc = d->acc;
-        for (uint32_t i = 0; i < n; i++)
-            out[i] = wls_xf_apply_mul(acc[i], rs[i], d->qv.scale, WLS_ACT_FRAC);
+        if (next < n) { /* the other registers keep their values */
+            WL_TU_REG(WL_TU_R_A) = de.a + next * rb;
+            WL_TU_REG(WL_TU_R_D) = wl_off(d->acc + (k ^ 1) * batch);
+            WL_TU_REG(WL_TU_R_ROWS) = n - next < batch ? n - next : batch;
+            WL_TU_REG(WL_TU_R_CMD) = 1u;
+        }
+        const int64_t *acc = d->acc + k * batch;
+        for (uint32_t i = 0; i < cnt; i++)
+            out[r0 + i] = wls_xf_apply_mul(acc[i], rs[r0 + i], d->qv.scale, WLS_ACT_FRAC);
     }
+    tu_finish(); /* nothing left running on return */
     mark(d, WLD_PROF_MATVEC);
 }
 
@@ -378,9 +388,9 @@ static void layer_step(decoder *d, int l, int pos)
         wls_quantize_q16(d->xb, dim, &d->qv);
     mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, dim);
-    matvec_gather(d, mat(d, l, WLD_WO), dim, d->xb2);
+    matvec_gather(d, mat(d, l, WLD_WO), dim, d->q); /* q is free after attention */
     if (root) {
-        add_residual(d, d->xb2);
+        add_residual(d, d->q);
         mark(d, WLD_PROF_VECTOR);
         wls_quantize_rms(d->x, dim, &d->qv);
     }
@@ -401,9 +411,9 @@ static void layer_step(decoder *d, int l, int pos)
         wls_quantize_q16(d->hb, hidden, &d->qv);
     mark(d, WLD_PROF_QUANT);
     bcast_qvec(d, hidden);
-    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->xb2);
+    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q);
     if (root)
-        add_residual(d, d->xb2);
+        add_residual(d, d->q);
 }
 
 /* Returns the argmax token when logits were asked for (root only). */

@@ -18,10 +18,17 @@
 
 /* Slots rounded up to whole 8-byte tensor-unit beats (rows of the transposed values). */
 #define WLD_SLOT_PAD(slots) (((slots) + 7u) & ~7u)
-#define WLD_QFULL_BYTES(dim, slots, head_size)                                          \
-    (4u * (dim) > 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)                           \
-         ? 4u * (dim)                                                                    \
-         : 4u * WLD_SLOT_PAD(slots) + 16u * (head_size))
+#define WLD_MAX(a, b) ((a) > (b) ? (a) : (b))
+/* Columns of the root's quantized vector, rounded up to whole GDOT chunks (32 columns)
+ * so that packing it into the GDOT layout may read whole chunks. */
+#define WLD_VEC_Q(n) ((((uint32_t)(n) + 31u) / 32u) * 32u)
+/* qfull holds in turn: the query (int32 [dim]) or its digit planes, the values' digits
+ * and digit dots (attention); the root's quantized vector, int8 q[WLD_VEC_Q(n)] then u8
+ * u[WLD_VEC_Q(n) / 4], n = max(dim, hidden) (until it is packed for the broadcast); and
+ * the GDOT row totals (matrix rows). */
+#define WLD_QFULL_BYTES(dim, hidden, slots, head_size)                                 \
+    WLD_MAX(WLD_MAX(4u * (dim), 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)),          \
+            WLD_VEC_Q(WLD_MAX(dim, hidden)) / 4u * 5u)
 
 /* Matrices of one layer, in the order of wld_pe.mats. */
 enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
@@ -29,12 +36,16 @@ enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
 enum { WLD_EMBEDDING = 0, WLD_CLASSIFIER = 1 };
 
 /* Rows of every matrix but the embedding are stored for the tensor unit's GDOT (8
- * lanes): chunks of WLD_CHUNK_COLS columns, each the u8 scales of its 8 groups, then its
- * 32 int8 q; zeros past the last column. The broadcast input vector has the same layout. */
+ * lanes): chunks of WLD_CHUNK_COLS columns, each the u8 scales of its 8 groups (one
+ * beat), then its 32 int8 q (four beats). A last, shorter chunk keeps its scale beat and
+ * the beats its columns need; zeros fill the rest. The broadcast input vector has the
+ * same layout. */
 #define WLD_CHUNK_COLS 32u
 #define WLD_CHUNK_BYTES 40u
-#define WLD_ROW_BYTES(cols) \
-    ((((uint32_t)(cols) + WLD_CHUNK_COLS - 1u) / WLD_CHUNK_COLS) * WLD_CHUNK_BYTES)
+#define WLD_ROW_BYTES(cols)                                                              \
+    ((uint32_t)(cols) / WLD_CHUNK_COLS * WLD_CHUNK_BYTES +                               \
+     ((uint32_t)(cols) % WLD_CHUNK_COLS ? 8u + ((uint32_t)(cols) % WLD_CHUNK_COLS + 7u) / 8u * 8u \
+                                        : 0u))
 
 /* This PE's rows [r0, r0 + n) of one matrix: q, its rows (WLD_ROW_BYTES(cols) each); for
  * the embedding, int8 q[n][cols] and u, its u8 scales [n][groups(cols)] (0 elsewhere);
@@ -56,10 +67,10 @@ typedef struct {
     uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
     uint32_t xc;          /* the broadcast input vector, one row of WLD_ROW_BYTES(max(dim,
                              hidden)) bytes in the GDOT layout */
-    uint32_t acc;         /* int64 [most rows this PE holds of one matrix, the classifier
-                             included]: GDOT row totals */
     uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
-    uint32_t qfull;       /* WLD_QFULL_BYTES: the rotated query of the current layer,
+    uint32_t qfull;       /* WLD_QFULL_BYTES, in turn (see there): the GDOT row totals
+                             (int64, two batches of WLD_QFULL_BYTES / 16 rows); on the root
+                             the quantizer's output; in attention the rotated query,
                              int32 [dim], or its 4 digit planes int8 [4][dim] for the
                              tensor unit; then, for the values, int8
                              [4][WLD_SLOT_PAD(slots)] weight digits and int32
@@ -74,17 +85,11 @@ typedef struct {
                              n_heads + 4 slots (the maxima, then the score digit dots) */
     uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
     /* The root (PE 0) only; zero elsewhere. */
-    uint32_t vec;         /* int32 x[dim], xb[dim], xb2[dim], q[dim], k[kv], v[kv],
-                             hb[hidden], int16 rope_row[head_size], then at the next 8-byte
-                             boundary the quantizer's output: int8 q[WLD_VEC_Q(max(dim,
-                             hidden))] and u8 u[WLD_VEC_Q(...) / 4] */
+    uint32_t vec;         /* int32 x[dim], xb[dim], q[dim], k[kv], v[kv], hb[hidden], then
+                             int16 rope_row[head_size]. q also takes the output projection
+                             and w2's rows (it is free after attention). */
     uint32_t job;         /* wld_job */
 } wld_pe;
-
-/* The root's quantized vector, rounded up to whole chunks so that packing it into the
- * GDOT layout reads whole chunks. */
-#define WLD_VEC_Q(n) \
-    ((((uint32_t)(n) + WLD_CHUNK_COLS - 1u) / WLD_CHUNK_COLS) * WLD_CHUNK_COLS)
 
 /* Flag words. WAIT_WHAT / WAIT_EP are written by the PE itself before it blocks: the
  * flag index it polls (or WLD_WAIT_BCAST while it receives a broadcast) and the epoch
