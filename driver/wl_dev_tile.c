@@ -157,6 +157,7 @@ static int load_firmware(tile_dev *d, wl_error *err)
     if (rc == WL_OK)
         rc = wl_tile_write(d->link, all_pes(d), WL_PE_IMEM_BASE, w, n, err);
     free(w);
+    w = NULL; /* read_words leaves it alone when it fails */
     if (rc)
         return rc;
     snprintf(path, sizeof path, "%s/decode.dmem.bin", dir);

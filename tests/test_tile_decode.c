@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* strtok_r */
+#define _POSIX_C_SOURCE 200809L /* strtok_r, mkdtemp, setenv */
 /* Decode on the simulated tile against the `ref` golden model: Q16 logits of
  * teacher-forced positions bit for bit, greedy decode jobs (with a prompt) token for
  * token, cycle statistics present, and a model too large for the mesh refused with
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include "wl_device.h"
@@ -321,6 +322,48 @@ static void test_too_big(void **st)
     wl_model_free(&m);
 }
 
+/* A firmware directory with the imem image but no dmem image: a clear error naming the
+ * missing file, and nothing freed twice on the way out. */
+static void test_missing_firmware_part(void **st)
+{
+    (void)st;
+    const char *fw = getenv("WL_FIRMWARE_DIR");
+    if (!fw) {
+        skip();
+        return;
+    }
+    char dir[] = "/tmp/wl_fw_XXXXXX", src[600], dst[600];
+    assert_non_null(mkdtemp(dir));
+    snprintf(src, sizeof src, "%s/decode.imem.bin", fw);
+    snprintf(dst, sizeof dst, "%s/decode.imem.bin", dir);
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+        assert_int_equal(fwrite(chunk, 1, got, out), got);
+    fclose(in);
+    fclose(out);
+    char *saved = strdup(fw);
+    setenv("WL_FIRMWARE_DIR", dir, 1);
+    wl_model m;
+    make_model(&small, 5, &m);
+    wl_device *d;
+    wl_error e;
+    assert_int_equal(wl_device_open("sim:2x2", &d, &e), WL_OK);
+    int rc = wl_device_load_model(d, &m, &e);
+    assert_int_equal(rc, WL_ERR_IO);
+    assert_non_null(strstr(e.msg, "decode.dmem.bin"));
+    print_message("# %s\n", e.msg);
+    wl_device_close(d);
+    wl_model_free(&m);
+    setenv("WL_FIRMWARE_DIR", saved, 1);
+    free(saved);
+    remove(dst);
+    rmdir(dir);
+}
+
 static void shipped_decode(const char *uri, void *ctx)
 {
     const wl_model *m = ctx;
@@ -375,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_small_model_logits),
         cmocka_unit_test(test_small_model_decode),
         cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_missing_firmware_part),
         cmocka_unit_test(test_shipped_model),
         cmocka_unit_test(test_shared_model),
     };
