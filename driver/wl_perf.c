@@ -6,7 +6,8 @@ wl_perf_costs wl_perf_default_costs(void)
 {
     /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
     wl_perf_costs c = {0};
-    c.group = 41.9;
+    c.row = 179.9;
+    c.matvec_call = 163.6;
     c.swiglu = 470.4;
     c.quant_elem = 72.7;
     c.kv_elem = 186.9;
@@ -26,21 +27,21 @@ wl_perf_costs wl_perf_default_costs(void)
 }
 
 static double dmax(double a, double b) { return a > b ? a : b; }
-static int groups4(int n) { return (n + 3) / 4; }
 
 static const wld_mat *mat_of(const wl_plan *pl, int p, int i)
 {
     return &pl->mats[(size_t)p * (size_t)pl->n_mats + (size_t)i];
 }
 
-/* Core cycles to multiply n rows of `cols` columns. */
+/* Cycles to multiply n rows of `cols` columns: the GDOT's beats, then the core's row
+ * scales (the firmware waits for each batch of rows before it scales them). */
 static double rows_cost(const wl_perf_costs *c, double n, int cols)
 {
-    return n * c->group * groups4(cols);
+    return c->matvec_call + n * (c->row + WLD_ROW_BYTES(cols) / 8.0);
 }
 
-/* Words of a broadcast quantized vector of n elements. */
-static int qvec_words(int n) { return (n + 3) / 4 + (groups4(n) + 3) / 4 + 2; }
+/* Words of a broadcast quantized vector of n elements (GDOT layout, then its scale). */
+static int qvec_words(int n) { return (int)WLD_ROW_BYTES(n) / 4 + 2; }
 
 static double bcast(const wl_plan *pl, const wl_perf_costs *c, int words)
 {

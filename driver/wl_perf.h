@@ -8,8 +8,10 @@
 
 /* Per-operation costs in cycles (calibration in docs/PERFORMANCE.md). */
 typedef struct {
-    double group;        /* one 4-column group of a matrix row: its MACs, its factor and
-                            its share of the row's scaling */
+    double row;          /* one matrix row on the core: its int64 total read back, the
+                            row scale applied and stored (the GDOT itself is costed at
+                            one cycle per 8-byte beat) */
+    double matvec_call;  /* one matrix-vector call: descriptor set-up and the wait */
     double swiglu;       /* per hidden unit */
     double quant_elem;   /* quantizing a vector, per element (RMSNorm factor included) */
     double kv_elem;      /* RoPE and K/V quantization, per K or V element */

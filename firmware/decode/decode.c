@@ -135,27 +135,21 @@ static void tu_finish(void)
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
-    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n, batch = d->acc_rows;
+    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n, batch = 2 * d->acc_rows;
     const wls_xf *rs = PTR(const wls_xf, mt->s);
     wl_tu_desc de = {WL_TU_CFG(WL_TU_GDOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
                      wl_off(PTR(void, mt->q)), rb, wl_off(d->xc), 0, wl_off(d->acc), 8,
                      rb, n < batch ? n : batch, 0, 0};
-    if (n)
+    for (uint32_t r0 = 0; r0 < n; r0 += batch) {
+        uint32_t cnt = n - r0 < batch ? n - r0 : batch;
+        de.a = wl_off(PTR(void, mt->q)) + r0 * rb;
+        de.rows = cnt;
         wl_tu_start(&de);
-    for (uint32_t r0 = 0, k = 0; r0 < n; r0 += batch, k ^= 1) {
-        uint32_t cnt = n - r0 < batch ? n - r0 : batch, next = r0 + batch;
         tu_finish();
-        if (next < n) { /* the other registers keep their values */
-            WL_TU_REG(WL_TU_R_A) = de.a + next * rb;
-            WL_TU_REG(WL_TU_R_D) = wl_off(d->acc + (k ^ 1) * batch);
-            WL_TU_REG(WL_TU_R_ROWS) = n - next < batch ? n - next : batch;
-            WL_TU_REG(WL_TU_R_CMD) = 1u;
-        }
-        const int64_t *acc = d->acc + k * batch;
+        const int64_t *acc = d->acc;
         for (uint32_t i = 0; i < cnt; i++)
             out[r0 + i] = wls_xf_apply_mul(acc[i], rs[r0 + i], d->qv.scale, WLS_ACT_FRAC);
     }
-    tu_finish(); /* nothing left running on return */
     mark(d, WLD_PROF_MATVEC);
 }
 
