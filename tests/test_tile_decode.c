@@ -302,24 +302,32 @@ static void test_small_model_decode(void **st)
     wl_model_free(&m);
 }
 
+/* Loading a generated model on sim:2x2 fails with `code` and a message holding each
+ * of the two needles. */
+static void expect_load_error(const wl_config *c, uint64_t seed, int code, const char *needle,
+                              const char *needle2)
+{
+    wl_model m;
+    make_model(c, seed, &m);
+    wl_device *d;
+    wl_error e;
+    assert_int_equal(wl_device_open("sim:2x2", &d, &e), WL_OK);
+    int rc = wl_device_load_model(d, &m, &e);
+    assert_int_equal(rc, code);
+    assert_non_null(strstr(e.msg, needle));
+    assert_non_null(strstr(e.msg, needle2));
+    print_message("# %s\n", e.msg);
+    wl_device_close(d);
+    wl_model_free(&m);
+}
+
 /* A model larger than the mesh: refused before anything is written, with the bytes
  * needed and the smallest mesh that holds it. */
 static void test_too_big(void **st)
 {
     (void)st;
     wl_config big = {64, 172, 5, 8, 4, 512, 512, 0, 1, 0};
-    wl_model m;
-    make_model(&big, 99, &m);
-    wl_device *d;
-    wl_error e;
-    assert_int_equal(wl_device_open("sim:2x2", &d, &e), WL_OK);
-    int rc = wl_device_load_model(d, &m, &e);
-    assert_int_equal(rc, WL_ERR_NOSPACE);
-    assert_non_null(strstr(e.msg, "bytes of PE memory"));
-    assert_non_null(strstr(e.msg, "smallest mesh"));
-    print_message("# %s\n", e.msg);
-    wl_device_close(d);
-    wl_model_free(&m);
+    expect_load_error(&big, 99, WL_ERR_NOSPACE, "bytes of PE memory", "smallest mesh");
 }
 
 /* A firmware directory with the imem image but no dmem image: a clear error naming the
@@ -347,17 +355,7 @@ static void test_missing_firmware_part(void **st)
     fclose(out);
     char *saved = strdup(fw);
     setenv("WL_FIRMWARE_DIR", dir, 1);
-    wl_model m;
-    make_model(&small, 5, &m);
-    wl_device *d;
-    wl_error e;
-    assert_int_equal(wl_device_open("sim:2x2", &d, &e), WL_OK);
-    int rc = wl_device_load_model(d, &m, &e);
-    assert_int_equal(rc, WL_ERR_IO);
-    assert_non_null(strstr(e.msg, "decode.dmem.bin"));
-    print_message("# %s\n", e.msg);
-    wl_device_close(d);
-    wl_model_free(&m);
+    expect_load_error(&small, 5, WL_ERR_IO, "cannot open the decode firmware", "decode.dmem.bin");
     setenv("WL_FIRMWARE_DIR", saved, 1);
     free(saved);
     remove(dst);
