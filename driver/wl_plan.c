@@ -27,6 +27,12 @@ static const wls_matrix *matrix_at(const wls_model *m, int i)
     return order[i % per];
 }
 
+/* Every matrix but the embedding (read a row at a time by the core) is stored for GDOT. */
+static int gdot_layout(const wls_model *m, int i)
+{
+    return i != m->n_layers * WLD_PER_LAYER + WLD_EMBEDDING;
+}
+
 static int kv_dim(const wls_model *m) { return m->n_kv_heads * (m->dim / m->n_heads); }
 
 /* Rows [r0, r0 + n) of a matrix with `rows` rows for PE p, given cumulative
@@ -129,12 +135,12 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
         const wls_matrix *w = matrix_at(m, i);
         uint32_t n = mats[i].n, cols = (uint32_t)w->cols, g = (uint32_t)wls_groups(w->cols);
         mats[i].q = align_up(a, 8);
-        if (i == L * WLD_PER_LAYER + WLD_EMBEDDING) {
-            mats[i].u = align_up(mats[i].q + n * cols, 4);
-            a = mats[i].u + n * g;
-        } else {
+        if (gdot_layout(m, i)) {
             mats[i].u = 0;
             a = mats[i].q + n * WLD_ROW_BYTES(cols);
+        } else {
+            mats[i].u = align_up(mats[i].q + n * cols, 4);
+            a = mats[i].u + n * g;
         }
         mats[i].s = align_up(a, 8);
         a = mats[i].s + n * (uint32_t)sizeof(wls_xf);
@@ -315,11 +321,11 @@ void wl_plan_image(const wl_plan *pl, const wls_model *m, int p, uint8_t *image)
         const wls_matrix *w = matrix_at(m, i);
         size_t r0 = mats[i].r0, n = mats[i].n, cols = (size_t)w->cols;
         size_t g = (size_t)wls_groups(w->cols);
-        if (i == m->n_layers * WLD_PER_LAYER + WLD_EMBEDDING) {
+        if (gdot_layout(m, i)) {
+            copy_chunked(image, pl->lo, mats[i].q, w, r0, n);
+        } else {
             copy_rows(image, pl->lo, mats[i].q, w->q + r0 * cols, n * cols);
             copy_rows(image, pl->lo, mats[i].u, w->u + r0 * g, n * g);
-        } else {
-            copy_chunked(image, pl->lo, mats[i].q, w, r0, n);
         }
         copy_rows(image, pl->lo, mats[i].s, w->row_scale + r0, n * sizeof(wls_xf));
     }

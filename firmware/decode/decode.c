@@ -32,7 +32,7 @@ typedef struct {
     wls_xf att_coef; /* wls_att_coef(hs): a square root and a division, once */
     wls_qvec qv;      /* the root's quantizer output; elsewhere only the scale */
     uint8_t *xc;      /* the broadcast vector, GDOT layout */
-    int64_t *acc;     /* GDOT row totals: two batches of acc_rows (in qfull) */
+    int64_t *acc;     /* GDOT row totals, a batch of acc_rows rows (in qfull) */
     uint32_t acc_rows;
     int32_t *x, *xb, *q, *k, *v, *hb; /* root only */
     int16_t *rope_row;                     /* root only */
@@ -65,7 +65,7 @@ static void setup(decoder *d, const wld_pe *b)
     d->P = (int)b->n_pe;
     d->xc = PTR(uint8_t, b->xc);
     d->acc = PTR(int64_t, b->qfull);
-    d->acc_rows = WLD_QFULL_BYTES(b->dim, b->hidden, b->slots, (uint32_t)d->hs) / 16u;
+    d->acc_rows = WLD_QFULL_BYTES(b->dim, b->hidden, b->slots, (uint32_t)d->hs) / 8u;
     int32_t *v = PTR(int32_t, b->vec);
     d->x = v;
     d->xb = d->x + d->dim;
@@ -135,7 +135,7 @@ static void tu_finish(void)
 static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
 {
     mark(d, WLD_PROF_VECTOR);
-    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n, batch = 2 * d->acc_rows;
+    uint32_t rb = WLD_ROW_BYTES(cols), n = mt->n, batch = d->acc_rows;
     const wls_xf *rs = PTR(const wls_xf, mt->s);
     wl_tu_desc de = {WL_TU_CFG(WL_TU_GDOT, 0, WL_TU_DST_SRAM, 0, 0, 0, 0),
                      wl_off(PTR(void, mt->q)), rb, wl_off(d->xc), 0, wl_off(d->acc), 8,

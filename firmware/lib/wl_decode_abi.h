@@ -69,7 +69,7 @@ typedef struct {
                              hidden)) bytes in the GDOT layout */
     uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
     uint32_t qfull;       /* WLD_QFULL_BYTES, in turn (see there): the GDOT row totals
-                             (int64, two batches of WLD_QFULL_BYTES / 16 rows); on the root
+                             (int64, batches of WLD_QFULL_BYTES / 8 rows); on the root
                              the quantizer's output; in attention the rotated query,
                              int32 [dim], or its 4 digit planes int8 [4][dim] for the
                              tensor unit; then, for the values, int8
