@@ -35,14 +35,32 @@ static int gdot_layout(const wls_model *m, int i)
 
 static int kv_dim(const wls_model *m) { return m->n_kv_heads * (m->dim / m->n_heads); }
 
-/* Rows [r0, r0 + n) of a matrix with `rows` rows for PE p, given cumulative
- * capacities cum[0..n_pe] (cum[0] = 0). */
-static void split(int rows, const int64_t *cum, int n_pe, int p, uint32_t *r0, uint32_t *n)
+/* First row of PE p's share: in proportion to the cumulative capacities cum[0..n_pe]
+ * (cum[0] = 0), rounded down to a multiple of `align`. */
+static int64_t split_bound(int rows, const int64_t *cum, int n_pe, int p, int align)
 {
-    int64_t total = cum[n_pe];
-    int64_t a = (int64_t)rows * cum[p] / total, b = (int64_t)rows * cum[p + 1] / total;
+    if (p == n_pe)
+        return rows;
+    int64_t a = (int64_t)rows * cum[p] / cum[n_pe];
+    return a - a % align;
+}
+
+/* Rows [r0, r0 + n) of a matrix with `rows` rows for PE p; every r0 is a multiple of
+ * `align`. */
+static void split(int rows, const int64_t *cum, int n_pe, int p, int align, uint32_t *r0,
+                  uint32_t *n)
+{
+    int64_t a = split_bound(rows, cum, n_pe, p, align);
     *r0 = (uint32_t)a;
-    *n = (uint32_t)(b - a);
+    *n = (uint32_t)(split_bound(rows, cum, n_pe, p + 1, align) - a);
+}
+
+/* w1 and w3 rows start on quantization groups: the SwiGLU output is quantized on the
+ * PEs that compute it (firmware/decode/decode.c, quant_spread). */
+static int split_align(const wls_model *m, int i)
+{
+    int k = i % WLD_PER_LAYER;
+    return i < m->n_layers * WLD_PER_LAYER && (k == WLD_W1 || k == WLD_W3) ? WLS_GROUP : 1;
 }
 
 /* Lays out PE p for the given row splits (layer matrices by cum, embedding and
@@ -74,7 +92,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t max_rows = 0;
     for (int i = 0; i < pl->n_mats; i++) {
         split(matrix_at(m, i)->rows, i < L * WLD_PER_LAYER ? cum : cum_vocab, pl->n_pe, p,
-              &mats[i].r0, &mats[i].n);
+              split_align(m, i), &mats[i].r0, &mats[i].n);
         if (i < L * WLD_PER_LAYER && mats[i].n > max_rows)
             max_rows = mats[i].n;
     }
@@ -97,7 +115,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     b->xc = align_up(a, 8);
     b->out = align_up(b->xc + WLD_ROW_BYTES(big), 4);
     b->out2 = b->out + 4 * max_rows;
-    b->qfull = align_up(b->out2 + 4 * max_rows, 8); /* tensor-unit operands and results */
+    b->qfull = align_up(b->out2 + WLD_OUT2_BYTES(max_rows, (uint32_t)hs), 8); /* tensor-unit operands and results */
     b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, (uint32_t)hidden, b->slots, (uint32_t)hs);
     b->att = align_up(b->kvq + 2u * (uint32_t)kvp + 8u * (uint32_t)nkv, 4);
     b->best = b->att + 4u * (uint32_t)nh * b->slots;

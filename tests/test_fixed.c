@@ -1,6 +1,7 @@
 /* The integer spec's arithmetic against double precision, with the error bounds
  * documented in docs/NUMERICS.md. */
 #include <math.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -399,6 +400,20 @@ static void test_fast_vectors(void **st)
         assert_memory_equal(q1, q2, (size_t)n);
         assert_memory_equal(u1, u2, (size_t)wls_groups(n));
         XF_EQ(a.scale, b.scale);
+        /* The same vector in slices on group boundaries, quantized where they lie (as
+         * the PEs do), with only vmax shared. */
+        wls_qprep qp;
+        XF_EQ(wls_quant_prep(wls_absmax(x, n), sc, &qp), a.scale);
+        memset(q2, 0x5a, sizeof q2);
+        memset(u2, 0x5a, sizeof u2);
+        for (int lo = 0; lo < n;) {
+            int len = WLS_GROUP * (1 + (int)(fr64() % 12));
+            len = len < n - lo ? len : n - lo;
+            wls_quant_groups(x + lo, len, &qp, q2 + lo, u2 + lo / WLS_GROUP);
+            lo += len;
+        }
+        assert_memory_equal(q1, q2, (size_t)n);
+        assert_memory_equal(u1, u2, (size_t)wls_groups(n));
         assert_int_equal(wls_kv_quantize(x, n, q1), ref_kv_quantize(x, n, q2));
         assert_memory_equal(q1, q2, (size_t)n);
         int rows = 1 + (int)(fr64() % R);

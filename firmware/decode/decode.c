@@ -108,6 +108,74 @@ static void bcast_qvec(decoder *d, int n)
     mark(d, WLD_PROF_COMM);
 }
 
+/* A slice of a vector that this PE holds: x[0..n) are columns c0 .. c0 + n - 1, c0 on
+ * a group boundary. */
+typedef struct {
+    const int32_t *x;
+    uint32_t c0, n;
+} qslice;
+
+/* q bytes of columns c0 .. c0 + n - 1 into the root's broadcast vector, one put per
+ * GDOT chunk they touch (c0 is a multiple of 4, so every piece starts on a word). */
+static void put_q(decoder *d, uint32_t c0, const int8_t *q, uint32_t n)
+{
+    while (n) {
+        uint32_t in = c0 % WLD_CHUNK_COLS, len = WLD_CHUNK_COLS - in < n ? WLD_CHUNK_COLS - in : n;
+        uint32_t at = d->b->xc + c0 / WLD_CHUNK_COLS * WLD_CHUNK_BYTES + 8 + in;
+        mesh_put(&d->m, 0, 0, at, q, (len + 3) / 4);
+        c0 += len;
+        q += len;
+        n -= len;
+    }
+}
+
+/* wls_quantize_q16 of a vector of `total` columns that lies spread over the PEs, each
+ * holding the slices s[0..ns): its largest magnitude is max-reduced and broadcast,
+ * then every PE quantizes its own slices (wls_quant_groups, the same integers as the
+ * whole vector on one PE) and writes their q into the root's broadcast vector and
+ * their u, a word each (a slice's scale bytes need not start on a word), into the
+ * root's hb; the root moves the u into place and broadcasts the vector. Every PE
+ * derives the scale from the maximum itself. */
+static void quant_spread(decoder *d, const qslice *s, int ns, uint32_t total)
+{
+    uint32_t *red = PTR(uint32_t, d->b->red);
+    int32_t amax = 0;
+    for (int i = 0; i < ns; i++) {
+        int32_t a = wls_absmax(s[i].x, (int)s[i].n);
+        amax = a > amax ? a : amax;
+    }
+    red[0] = (uint32_t)amax;
+    mark(d, WLD_PROF_QUANT);
+    mesh_reduce(&d->m, 1, mesh_max_i32);
+    uint32_t vmax = red[0];
+    mesh_bcast(&d->m, &vmax, 1);
+    mark(d, WLD_PROF_COMM);
+    wls_qprep p;
+    d->qv.scale = wls_quant_prep((int32_t)vmax, wls_xf_from(1, -WLS_ACT_FRAC), &p);
+    int8_t *q = PTR(int8_t, d->b->out2);
+    for (int i = 0; i < ns; i++) {
+        uint32_t n = s[i].n, ng = (n + WLS_GROUP - 1) / WLS_GROUP;
+        uint32_t *uw = PTR(uint32_t, d->b->out2 + ((n + 3) & ~3u));
+        uint8_t *ub = (uint8_t *)uw;
+        wls_quant_groups(s[i].x, (int)n, &p, q, ub);
+        for (uint32_t g = ng; g-- > 0;) /* bytes to words in place, from the top */
+            uw[g] = ub[g];
+        put_q(d, s[i].c0, q, n);
+        mesh_put(&d->m, 0, 0, addr_of(d->hb) + s[i].c0, uw, ng);
+    }
+    mark(d, WLD_PROF_QUANT);
+    mesh_gather(&d->m, 0, 0, 0); /* flags only: every slice has arrived */
+    mark(d, WLD_PROF_COMM);
+    if (mesh_is_root(&d->m)) {
+        const uint32_t *uw = (const uint32_t *)d->hb;
+        for (uint32_t g = 0; g < (total + WLS_GROUP - 1) / WLS_GROUP; g++)
+            d->xc[g / 8 * WLD_CHUNK_BYTES + g % 8] = (uint8_t)uw[g];
+    }
+    mark(d, WLD_PROF_QUANT);
+    mesh_bcast(&d->m, d->xc, WLD_ROW_BYTES(total) / 4);
+    mark(d, WLD_PROF_COMM);
+}
+
 static const wld_mat *mat(const decoder *d, int layer, int which)
 {
     return &d->mats[layer * WLD_PER_LAYER + which];
@@ -398,13 +466,8 @@ static void layer_step(decoder *d, int l, int pos)
     for (uint32_t i = 0; i < m1->n; i++)
         h1[i] = wls_swiglu(h1[i], h3[i]);
     mark(d, WLD_PROF_SWIGLU);
-    mesh_gather(&d->m, addr_of(d->hb) + 4 * m1->r0, h1, m1->n);
-    mark(d, WLD_PROF_COMM);
-
-    if (root)
-        wls_quantize_q16(d->hb, hidden, &d->qv);
-    mark(d, WLD_PROF_QUANT);
-    bcast_qvec(d, hidden);
+    qslice hs1 = {h1, m1->r0, m1->n};
+    quant_spread(d, &hs1, 1, (uint32_t)hidden);
     matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q);
     if (root)
         add_residual(d, d->q);
@@ -527,6 +590,15 @@ int main(void)
             PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
         return 2;
     }
+    /* quant_spread needs the SwiGLU rows to start on quantization groups. */
+    const wld_mat *mats = PTR(const wld_mat, b->mats);
+    for (uint32_t l = 0; l < b->n_layers; l++)
+        if (mats[l * WLD_PER_LAYER + WLD_W1].r0 % WLS_GROUP ||
+            mats[l * WLD_PER_LAYER + WLD_W3].r0 != mats[l * WLD_PER_LAYER + WLD_W1].r0) {
+            if (b->job && wl_x() == 0 && wl_y() == 0)
+                PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
+            return 2;
+        }
     decoder d = {0};
     setup(&d, b);
     d.t = wl_cycles();

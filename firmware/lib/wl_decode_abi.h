@@ -30,6 +30,10 @@
     WLD_MAX(WLD_MAX(4u * (dim), 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)),          \
             WLD_VEC_Q(WLD_MAX(dim, hidden)) / 4u * 5u)
 
+/* out2: the w3 rows' outputs, or the q bytes and u words of a slice of at most
+ * max(rows, head_size) elements (2 * roundup4(n) bytes). */
+#define WLD_OUT2_BYTES(max_rows, head_size) (4u * WLD_MAX(max_rows, head_size) + 8u)
+
 /* Matrices of one layer, in the order of wld_pe.mats. */
 enum { WLD_WQ, WLD_WK, WLD_WV, WLD_WO, WLD_W1, WLD_W3, WLD_W2, WLD_PER_LAYER };
 /* After the n_layers * WLD_PER_LAYER layer matrices: */
@@ -67,7 +71,9 @@ typedef struct {
     uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
     uint32_t xc;          /* the broadcast input vector, one row of WLD_ROW_BYTES(max(dim,
                              hidden)) bytes in the GDOT layout */
-    uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix] */
+    uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix]; out2 is
+                             WLD_OUT2_BYTES long: it is also the spread quantizer's
+                             scratch (a slice's q, then its u as words) */
     uint32_t qfull;       /* WLD_QFULL_BYTES, in turn (see there): the GDOT row totals
                              (int64, batches of WLD_QFULL_BYTES / 8 rows); on the root
                              the quantizer's output; in attention the rotated query,

@@ -3,40 +3,53 @@
 
 static int32_t abs32_sat(int32_t v) { return v == INT32_MIN ? INT32_MAX : (v < 0 ? -v : v); }
 
-void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
+int32_t wls_absmax(const int32_t *x, int n)
 {
-    int ng = wls_groups(n);
     int32_t vmax = 0;
     for (int j = 0; j < n; j++) {
         int32_t a = abs32_sat(x[j]);
         if (a > vmax)
             vmax = a;
     }
-    if (vmax == 0) {
-        for (int j = 0; j < n; j++)
-            out->q[j] = 0;
-        for (int g = 0; g < ng; g++)
-            out->u[g] = 0;
-        out->scale = wls_xf_from(0, 0);
-        return;
-    }
-    /* One unit of q*u is vmax / (255*127) of x's units. */
-    out->scale = wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+    return vmax;
+}
+
+wls_xf wls_quant_prep(int32_t vmax, wls_xf scale, wls_qprep *p)
+{
+    p->vmax = vmax;
+    p->qa = p->odd_carry = p->rv = 0;
+    if (vmax == 0)
+        return wls_xf_from(0, 0);
     /* The groups' reciprocals round(K 2^32 / (vmax u)), K = 255 * 127, without a 64-bit
      * division each: with K 2^32 = A vmax + B (once per vector) and the rounded
      * numerator N = K 2^32 + floor(vmax u / 2),
      *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division) and
      *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
      * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
-    uint32_t qa = 0, odd_carry = 0, rv = 0;
-    int fast = vmax > 255 * 127;
-    if (fast) {
-        qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
-        uint32_t qb = 0u - qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
-        odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
+    if (vmax > 255 * 127) {
+        p->qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
+        uint32_t qb = 0u - p->qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
+        p->odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
     }
     if (vmax > 1)
-        rv = wls_divlu(1, 0, (uint32_t)vmax); /* floor(2^32 / vmax), for wls_div_recip */
+        p->rv = wls_divlu(1, 0, (uint32_t)vmax); /* floor(2^32 / vmax), for wls_div_recip */
+    /* One unit of q*u is vmax / (255*127) of x's units. */
+    return wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+}
+
+void wls_quant_groups(const int32_t *x, int n, const wls_qprep *p, int8_t *oq, uint8_t *ou)
+{
+    int ng = wls_groups(n);
+    int32_t vmax = p->vmax;
+    uint32_t qa = p->qa, odd_carry = p->odd_carry, rv = p->rv;
+    int fast = vmax > 255 * 127;
+    if (vmax == 0) {
+        for (int j = 0; j < n; j++)
+            oq[j] = 0;
+        for (int g = 0; g < ng; g++)
+            ou[g] = 0;
+        return;
+    }
     for (int g = 0; g < ng; g++) {
         int lo = g * WLS_GROUP, hi = lo + WLS_GROUP < n ? lo + WLS_GROUP : n;
         int32_t gmax = 0;
@@ -53,8 +66,7 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
         uint32_t u = (un >> 32) ? wls_divlu((uint32_t)(un >> 32), (uint32_t)un, (uint32_t)vmax)
                    : vmax > 1   ? wls_div_recip((uint32_t)un, (uint32_t)vmax, rv)
                                 : (uint32_t)un;
-        out->u[g] = (uint8_t)u;
-        int8_t *oq = out->q;
+        ou[g] = (uint8_t)u;
         if (u == 0) {
             for (int j = lo; j < hi; j++)
                 oq[j] = 0;
@@ -83,6 +95,13 @@ void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
             oq[j] = (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
         }
     }
+}
+
+void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out)
+{
+    wls_qprep p;
+    out->scale = wls_quant_prep(wls_absmax(x, n), scale, &p);
+    wls_quant_groups(x, n, &p, out->q, out->u);
 }
 
 void wls_quantize_rms(const int32_t *x, int n, wls_qvec *out)

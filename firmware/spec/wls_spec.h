@@ -64,8 +64,24 @@ size_t wls_state_bytes(const wls_model *m);
 /* Points the state's arrays into `mem` (wls_state_bytes(m) bytes, 8-byte aligned). */
 void wls_state_carve(const wls_model *m, wls_state *s, void *mem);
 
-/* Quantizes x[n] (any fixed point; `scale` is the real value of one unit) into out. */
+/* Quantizes x[n] (any fixed point; `scale` is the real value of one unit) into out:
+ * wls_quant_prep(wls_absmax(x, n), scale, &p) gives out->scale, then
+ * wls_quant_groups(x, n, &p, out->q, out->u). */
 void wls_quantize(const int32_t *x, int n, wls_xf scale, wls_qvec *out);
+/* The two halves of wls_quantize, so that a vector spread over PEs is quantized where
+ * it lies: only the largest magnitude is shared. A group depends on its own elements
+ * and on vmax alone, so slices that start on group boundaries give, together, exactly
+ * wls_quantize's output. */
+typedef struct {
+    int32_t vmax;
+    uint32_t qa, odd_carry, rv; /* reciprocals of vmax (wls_quant_prep) */
+} wls_qprep;
+/* Largest |x[j]| (INT32_MIN counts as INT32_MAX). */
+int32_t wls_absmax(const int32_t *x, int n);
+/* Fills p for a vector whose largest magnitude is vmax; returns the vector's scale. */
+wls_xf wls_quant_prep(int32_t vmax, wls_xf scale, wls_qprep *p);
+/* q[n] and u[groups(n)] of x[n], a slice starting on a group boundary. */
+void wls_quant_groups(const int32_t *x, int n, const wls_qprep *p, int8_t *q, uint8_t *u);
 /* Quantizes a Q16 vector as the input of a matrix whose columns carry RMSNorm
  * gains (scale = RMSNorm factor), or as plain Q16 (wls_quantize_q16). */
 void wls_quantize_rms(const int32_t *x, int n, wls_qvec *out);
