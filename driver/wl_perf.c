@@ -2,6 +2,8 @@
  * row split and per-operation costs (docs/PERFORMANCE.md derives every term). */
 #include "wl_perf.h"
 
+#include <stdlib.h>
+
 wl_perf_costs wl_perf_default_costs(void)
 {
     /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
@@ -9,14 +11,18 @@ wl_perf_costs wl_perf_default_costs(void)
     c.row = 179.9;
     c.matvec_call = 163.6;
     c.swiglu = 470.4;
-    c.quant_elem = 72.7;
+    c.rms_elem = 73.9;
+    c.quant_prep = 958.7;
+    c.quant_slice = 287.7;
+    c.quant_elem = 67.5;
+    c.quant_place = 17.1;
     c.kv_elem = 186.9;
     c.att_head = 304.6;
     c.att_pos = 821.1;
     c.att_tu_head = 1340.0;
     c.att_tu_pos = 517.2;
     c.att_tu_min = 3;
-    c.att_out_elem = 174.2;
+    c.att_out_elem = 169.0;
     c.residual_elem = 16.7;
     c.word_send = 4.0;
     c.word_recv = 4.0;
@@ -40,8 +46,8 @@ static double rows_cost(const wl_perf_costs *c, double n, int cols)
     return c->matvec_call + n * (c->row + WLD_ROW_BYTES(cols) / 8.0);
 }
 
-/* Words of a broadcast quantized vector of n elements (GDOT layout, then its scale). */
-static int qvec_words(int n) { return (int)WLD_ROW_BYTES(n) / 4 + 2; }
+/* Words of a broadcast quantized vector of n elements (GDOT layout). */
+static int qvec_words(int n) { return (int)WLD_ROW_BYTES(n) / 4; }
 
 static double bcast(const wl_plan *pl, const wl_perf_costs *c, int words)
 {
@@ -51,17 +57,69 @@ static double bcast(const wl_plan *pl, const wl_perf_costs *c, int words)
            (pl->cols - 1 + pl->rows - 1) * c->hop;
 }
 
-/* Every PE sends its rows of matrix i to the root: the root's input port takes one
- * flit per cycle (data plus a 2-flit header and a 3-flit flag packet per PE). */
-static double gather(const wl_plan *pl, const wl_perf_costs *c, int i)
+/* Heads formed on PE p (head_outputs in firmware/decode/decode.c): head h on PE
+ * (h + 1) mod P, or all on the root when heads do not start on quantization groups. */
+static int heads_of(int nh, int hs, int P, int p)
+{
+    int hp = hs % WLS_GROUP ? 1 : P;
+    if (p >= hp)
+        return 0;
+    int h0 = (p + hp - 1) % hp;
+    return h0 < nh ? (nh - 1 - h0) / hp + 1 : 0;
+}
+
+/* What PE p quantizes of one spread vector: slices and elements. */
+typedef struct {
+    int slices, elems;
+} share;
+
+static share rms_share(int dim, int P, int p)
+{
+    int g = wls_groups(dim), c0 = g * p / P * WLS_GROUP, c1 = g * (p + 1) / P * WLS_GROUP;
+    c1 = c1 < dim ? c1 : dim;
+    share s = {c1 > c0, c1 - c0};
+    return s;
+}
+
+static share head_share(int nh, int hs, int P, int p)
+{
+    int k = heads_of(nh, hs, P, p);
+    share s = {hs % WLS_GROUP ? k > 0 : k, k * hs};
+    return s;
+}
+
+/* One spread quantization (quant_slices): every PE's set-up, the slowest PE's slices,
+ * the root placing the scales; and, on the fabric, the slices' q and u reaching the
+ * root (a 2-flit header per put, a 3-flit flag per PE) and the vector's broadcast. */
+static void spread_cost(const wl_plan *pl, const wl_perf_costs *c, const share *sh, int total,
+                        double *core, double *fabric)
+{
+    double slow = 0, flits = 0;
+    for (int p = 0; p < pl->n_pe; p++) {
+        slow = dmax(slow, sh[p].slices * c->quant_slice + sh[p].elems * c->quant_elem);
+        if (p)
+            flits += sh[p].elems / 4.0 + wls_groups(sh[p].elems) + 4.0 * sh[p].slices + 3;
+    }
+    *core += c->quant_prep + slow + c->quant_place * wls_groups(total);
+    if (pl->n_pe > 1)
+        *fabric += c->sync + flits + (pl->cols - 1 + pl->rows - 1) * c->hop +
+                   bcast(pl, c, qvec_words(total));
+}
+
+/* Every PE sends its rows of matrices i0 .. i1 to the root and then one flag: the
+ * root's input port takes one flit per cycle (data plus a 2-flit header per matrix and
+ * a 3-flit flag packet per PE). */
+static double gather(const wl_plan *pl, const wl_perf_costs *c, int i0, int i1)
 {
     if (pl->n_pe == 1)
         return 0;
     double flits = 0, send = 0;
     for (int p = 1; p < pl->n_pe; p++) {
-        double n = mat_of(pl, p, i)->n;
-        flits += n + 5;
-        send = dmax(send, (n + 5) * c->word_send);
+        double n = 3;
+        for (int i = i0; i <= i1; i++)
+            n += mat_of(pl, p, i)->n + 2;
+        flits += n;
+        send = dmax(send, n * c->word_send);
     }
     return c->sync + dmax(flits, send) + (pl->cols - 1 + pl->rows - 1) * c->hop;
 }
@@ -100,13 +158,38 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
     }
     out->matvec = L * (qkv + o + ffn13 + ffn2) + (classifier ? cls : 0);
 
-    /* The root's vector work: per layer two RMSNorm factors and four quantizations
-     * (3 of dim, 1 of hidden elements), RoPE and the K/V entry, the head outputs, two
-     * residual adds; the embedding row; the final norm when logits are wanted. */
-    double layer_vec = c->quant_elem * (5 * dim + hidden) + c->kv_elem * 2 * kv +
-                       c->att_out_elem * dim + c->residual_elem * 2 * dim;
+    /* Vector work on the critical path. Per layer: the root's two RMSNorm factors, four
+     * spread quantizations (two of x, the head outputs, the SwiGLU output), the busiest
+     * PE forming its heads, RoPE and the
+     * K/V entry, two residual adds; the embedding row; the final norm when logits are
+     * wanted. */
+    share *sh_rms = calloc((size_t)P, sizeof *sh_rms), *sh_head = calloc((size_t)P, sizeof *sh_head);
+    share *sh_hid = calloc((size_t)P, sizeof *sh_hid);
+    double layer_vec = 0, layer_qfab = 0, final_vec = 0, final_qfab = 0;
+    int most_heads = 0;
+    if (sh_rms && sh_head && sh_hid) {
+        for (int p = 0; p < P; p++) {
+            sh_rms[p] = rms_share(dim, P, p);
+            sh_head[p] = head_share(nh, hs, P, p);
+            int n1 = (int)mat_of(pl, p, WLD_W1)->n;
+            sh_hid[p].slices = n1 > 0;
+            sh_hid[p].elems = n1;
+            int k = heads_of(nh, hs, P, p);
+            most_heads = k > most_heads ? k : most_heads;
+        }
+        spread_cost(pl, c, sh_rms, dim, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_rms, dim, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_head, dim, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_hid, hidden, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_rms, dim, &final_vec, &final_qfab);
+    }
+    free(sh_rms);
+    free(sh_head);
+    free(sh_hid);
+    layer_vec += 2 * c->rms_elem * dim + c->att_out_elem * hs * most_heads + c->kv_elem * 2 * kv +
+                 c->residual_elem * 2 * dim;
     out->vector = L * layer_vec + dim * c->att_out_elem +
-                  (classifier ? c->quant_elem * 2 * dim : 0);
+                  (classifier ? c->rms_elem * dim + final_vec : 0);
 
     /* Attention: cached positions p, p+P, ... on PE p; the busiest PE sets the pace.
      * Each head also has work that does not depend on how many positions it scores
@@ -116,15 +199,20 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
     out->attention = L * (double)nh *
                      (on_tu ? c->att_tu_head + live * c->att_tu_pos : c->att_head + live * c->att_pos);
 
-    /* Fabric: broadcasts, gathers, reduction chains. */
+    /* Fabric: broadcasts, gathers, reduction chains. x goes out with its scale and
+     * maximum for each spread RMS quantization; the other two spread vectors first
+     * max-reduce and broadcast their maximum. */
     int kvp = (kv + 3) & ~3;
-    double layer_fab = 3 * bcast(pl, c, qvec_words(dim)) + bcast(pl, c, qvec_words(hidden)) +
+    double layer_fab = layer_qfab + 2 * (bcast(pl, c, 3) + bcast(pl, c, dim)) +
+                       2 * (reduce(pl, c, 1) + bcast(pl, c, 1)) +
                        bcast(pl, c, dim + kvp / 2 + 2 * nkv) + bcast(pl, c, nh) +
-                       gather(pl, c, WLD_WQ) + gather(pl, c, WLD_WK) + gather(pl, c, WLD_WV) +
-                       gather(pl, c, WLD_WO) + gather(pl, c, WLD_W1) + gather(pl, c, WLD_W2) +
-                       reduce(pl, c, nh) + reduce(pl, c, 2 * nh * (hs + 1));
+                       gather(pl, c, WLD_WQ, WLD_WV) + gather(pl, c, WLD_WO, WLD_WO) +
+                       gather(pl, c, WLD_W2, WLD_W2) + reduce(pl, c, nh) +
+                       reduce(pl, c, 2 * nh * (hs + 1)) + bcast(pl, c, 2 * nh * (hs + 1));
     out->fabric = L * layer_fab + bcast(pl, c, 5) + c->sync + dim * c->word_send +
-                  (classifier ? bcast(pl, c, qvec_words(dim)) + reduce(pl, c, 2) : 0);
+                  (classifier ? bcast(pl, c, 3) + bcast(pl, c, dim) + final_qfab +
+                                    reduce(pl, c, 2)
+                              : 0);
     out->total = out->matvec + out->vector + out->attention + out->fabric;
 }
 

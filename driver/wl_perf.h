@@ -13,14 +13,19 @@ typedef struct {
                             one cycle per 8-byte beat) */
     double matvec_call;  /* one matrix-vector call: descriptor set-up and the wait */
     double swiglu;       /* per hidden unit */
-    double quant_elem;   /* quantizing a vector, per element (RMSNorm factor included) */
+    double rms_elem;     /* the root's RMSNorm factor and maximum, per element of x */
+    double quant_prep;   /* the spread quantizer's per-vector set-up (wls_quant_prep), on
+                            every PE */
+    double quant_slice;  /* one slice quantized and sent to the root */
+    double quant_elem;   /*   and per element of it */
+    double quant_place;  /* the root moving one group's scale into the broadcast vector */
     double kv_elem;      /* RoPE and K/V quantization, per K or V element */
     double att_head;     /* attention's fixed work per head and layer on a PE */
     double att_pos;      /* one (head, cached position): score, weight, value sum */
     double att_tu_head;  /* the same with the dots on the tensor unit (the root holds */
     double att_tu_pos;   /*   at least att_tu_min positions and head_size % 8 == 0) */
     int att_tu_min;
-    double att_out_elem; /* a head output element at the root (also an embedding element) */
+    double att_out_elem; /* a head output element on its PE (also an embedding element) */
     double residual_elem;
     double word_send;    /* core cycles per word pushed to the fabric */
     double word_recv;    /* core cycles per word read from the receive queue */

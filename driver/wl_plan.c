@@ -118,7 +118,9 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     b->qfull = align_up(b->out2 + WLD_OUT2_BYTES(max_rows, (uint32_t)hs), 8); /* tensor-unit operands and results */
     b->kvq = b->qfull + WLD_QFULL_BYTES((uint32_t)dim, (uint32_t)hidden, b->slots, (uint32_t)hs);
     b->att = align_up(b->kvq + 2u * (uint32_t)kvp + 8u * (uint32_t)nkv, 4);
-    b->best = b->att + 4u * (uint32_t)nh * b->slots;
+    /* att also takes this PE's head outputs (all of them on the root when the heads do
+     * not start on quantization groups). */
+    b->best = b->att + 4u * (uint32_t)WLD_MAX((uint32_t)nh * b->slots, (uint32_t)dim);
     b->logits = b->best + 4u * (uint32_t)nh;
     a = b->logits + 4u * cls_rows;
     pe->buffer_bytes = a - fixed_end + (fixed_end - WLD_BLOCK_ADDR);
@@ -136,7 +138,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t root_vec = 0, root_job = 0;
     if (p == 0) {
         b->vec = align_up(a, 8);
-        a = b->vec + 4u * (uint32_t)(3 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs;
+        a = b->vec + 4u * (uint32_t)(2 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs;
         b->job = align_up(a, 8);
         a = b->job + (uint32_t)sizeof(wld_job);
         a += 4u * (uint32_t)m->seq_len + (uint32_t)sizeof(wld_out) * (uint32_t)m->seq_len;

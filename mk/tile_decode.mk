@@ -7,7 +7,7 @@ DEC_FW      := $(FW_DIR)/decode.imem.bin $(FW_DIR)/decode.dmem.bin
 # imem is 16 KiB: the decode firmware is built for size.
 DEC_FW_OPT  := -Os
 # ...except the spec's hot arithmetic (matvec, quantize, scales), which fits at -O2.
-$(FW_DIR)/obj/firmware/spec/wls_fixed.o $(FW_DIR)/obj/firmware/spec/wls_matvec.o: DEC_FW_OPT := -O2
+$(FW_DIR)/obj/firmware/spec/wls_fixed.o: DEC_FW_OPT := -O2
 export WL_FIRMWARE_DIR ?= $(abspath $(FW_DIR))
 
 $(FW_DIR)/obj/%.o: %.c firmware/lib/wl_pe.h firmware/lib/wl_decode_abi.h

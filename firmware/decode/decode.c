@@ -30,11 +30,12 @@ typedef struct {
     const wld_mat *mats;
     int dim, hidden, L, nh, nkv, hs, kv, kvp, P;
     wls_xf att_coef; /* wls_att_coef(hs): a square root and a division, once */
-    wls_qvec qv;      /* the root's quantizer output; elsewhere only the scale */
+    wls_xf xscale;    /* the scale of the broadcast vector */
     uint8_t *xc;      /* the broadcast vector, GDOT layout */
     int64_t *acc;     /* GDOT row totals, a batch of acc_rows rows (in qfull) */
     uint32_t acc_rows;
-    int32_t *x, *xb, *q, *k, *v, *hb; /* root only */
+    int32_t *x, *q, *k, *v; /* root only */
+    int32_t *hb;            /* the root's: the spread quantizer's u words */
     int16_t *rope_row;                     /* root only */
 } decoder;
 
@@ -68,51 +69,18 @@ static void setup(decoder *d, const wld_pe *b)
     d->acc_rows = WLD_QFULL_BYTES(b->dim, b->hidden, b->slots, (uint32_t)d->hs) / 8u;
     int32_t *v = PTR(int32_t, b->vec);
     d->x = v;
-    d->xb = d->x + d->dim;
-    d->q = d->xb + d->dim;
+    d->q = d->x + d->dim;
     d->k = d->q + d->dim;
     d->v = d->k + d->kv;
     d->hb = d->v + d->kv;
     d->rope_row = (int16_t *)(d->hb + d->hidden);
-    d->qv.q = PTR(int8_t, b->qfull);
-    d->qv.u = (uint8_t *)d->qv.q + WLD_VEC_Q(WLD_MAX(b->dim, b->hidden));
 }
 
-typedef uint32_t u32a __attribute__((may_alias));
-
-/* The root's quantized vector (q, u) into the GDOT layout: per chunk the 8 group scales,
- * then the 32 columns; the last chunk as long as WLD_ROW_BYTES says. It may read past n
- * (the buffers are WLD_VEC_Q long): those columns meet zero weights. */
-static void pack_qvec(decoder *d, int n)
-{
-    const u32a *q = (const u32a *)(const void *)d->qv.q, *u = (const u32a *)(const void *)d->qv.u;
-    u32a *o = (u32a *)(void *)d->xc, *end = o + WLD_ROW_BYTES(n) / 4;
-    while (o < end) {
-        *o++ = *u++;
-        *o++ = *u++;
-        for (int w = 0; w < 8 && o < end; w++)
-            *o++ = *q++;
-    }
-}
-
-static void bcast_qvec(decoder *d, int n)
-{
-    if (mesh_is_root(&d->m))
-        pack_qvec(d, n);
-    mark(d, WLD_PROF_VECTOR);
-    mesh_bcast(&d->m, d->xc, WLD_ROW_BYTES(n) / 4);
-    uint32_t s[2] = {(uint32_t)d->qv.scale.m, (uint32_t)d->qv.scale.e};
-    mesh_bcast(&d->m, s, 2);
-    d->qv.scale.m = (int32_t)s[0];
-    d->qv.scale.e = (int32_t)s[1];
-    mark(d, WLD_PROF_COMM);
-}
-
-/* A slice of a vector that this PE holds: x[0..n) are columns c0 .. c0 + n - 1, c0 on
- * a group boundary. */
+/* Slices of a vector that this PE holds: ns slices of n elements, slice k at
+ * x + k n and columns c0 + k stride .. + n - 1, every start on a group boundary. */
 typedef struct {
     const int32_t *x;
-    uint32_t c0, n;
+    uint32_t c0, n, stride, ns;
 } qslice;
 
 /* q bytes of columns c0 .. c0 + n - 1 into the root's broadcast vector, one put per
@@ -129,51 +97,79 @@ static void put_q(decoder *d, uint32_t c0, const int8_t *q, uint32_t n)
     }
 }
 
-/* wls_quantize_q16 of a vector of `total` columns that lies spread over the PEs, each
- * holding the slices s[0..ns): its largest magnitude is max-reduced and broadcast,
- * then every PE quantizes its own slices (wls_quant_groups, the same integers as the
- * whole vector on one PE) and writes their q into the root's broadcast vector and
- * their u, a word each (a slice's scale bytes need not start on a word), into the
- * root's hb; the root moves the u into place and broadcasts the vector. Every PE
- * derives the scale from the maximum itself. */
-static void quant_spread(decoder *d, const qslice *s, int ns, uint32_t total)
+/* The quantized input vector, spread: every PE quantizes its slices s of a vector of
+ * `total` columns whose largest magnitude is vmax and scale `in` (wls_quant_groups,
+ * the same integers as wls_quantize of the whole vector) and writes their q into the
+ * root's broadcast vector and their u, a word each (a slice's scale bytes need not
+ * start on a word), into the root's hb; the root moves the u into place and
+ * broadcasts the vector. Every PE derives the vector's scale itself. */
+static void quant_slices(decoder *d, const qslice *s, uint32_t total, int32_t vmax, wls_xf in)
 {
-    uint32_t *red = PTR(uint32_t, d->b->red);
-    int32_t amax = 0;
-    for (int i = 0; i < ns; i++) {
-        int32_t a = wls_absmax(s[i].x, (int)s[i].n);
-        amax = a > amax ? a : amax;
-    }
-    red[0] = (uint32_t)amax;
-    mark(d, WLD_PROF_QUANT);
-    mesh_reduce(&d->m, 1, mesh_max_i32);
-    uint32_t vmax = red[0];
-    mesh_bcast(&d->m, &vmax, 1);
-    mark(d, WLD_PROF_COMM);
     wls_qprep p;
-    d->qv.scale = wls_quant_prep((int32_t)vmax, wls_xf_from(1, -WLS_ACT_FRAC), &p);
+    d->xscale = wls_quant_prep(vmax, in, &p);
+    uint32_t n = s->n, ng = (n + WLS_GROUP - 1) / WLS_GROUP;
     int8_t *q = PTR(int8_t, d->b->out2);
-    for (int i = 0; i < ns; i++) {
-        uint32_t n = s[i].n, ng = (n + WLS_GROUP - 1) / WLS_GROUP;
-        uint32_t *uw = PTR(uint32_t, d->b->out2 + ((n + 3) & ~3u));
-        uint8_t *ub = (uint8_t *)uw;
-        wls_quant_groups(s[i].x, (int)n, &p, q, ub);
+    uint32_t *uw = PTR(uint32_t, d->b->out2 + ((n + 3) & ~3u));
+    uint8_t *ub = (uint8_t *)uw;
+    for (uint32_t k = 0; k < s->ns; k++) {
+        uint32_t c0 = s->c0 + k * s->stride;
+        wls_quant_groups(s->x + k * n, (int)n, &p, q, ub);
         for (uint32_t g = ng; g-- > 0;) /* bytes to words in place, from the top */
             uw[g] = ub[g];
-        put_q(d, s[i].c0, q, n);
-        mesh_put(&d->m, 0, 0, addr_of(d->hb) + s[i].c0, uw, ng);
+        put_q(d, c0, q, n);
+        mesh_put(&d->m, 0, 0, addr_of(d->hb) + c0, uw, ng);
     }
     mark(d, WLD_PROF_QUANT);
     mesh_gather(&d->m, 0, 0, 0); /* flags only: every slice has arrived */
     mark(d, WLD_PROF_COMM);
     if (mesh_is_root(&d->m)) {
-        const uint32_t *uw = (const uint32_t *)d->hb;
+        const uint32_t *u = (const uint32_t *)d->hb;
         for (uint32_t g = 0; g < (total + WLS_GROUP - 1) / WLS_GROUP; g++)
-            d->xc[g / 8 * WLD_CHUNK_BYTES + g % 8] = (uint8_t)uw[g];
+            d->xc[g / 8 * WLD_CHUNK_BYTES + g % 8] = (uint8_t)u[g];
     }
     mark(d, WLD_PROF_QUANT);
     mesh_bcast(&d->m, d->xc, WLD_ROW_BYTES(total) / 4);
     mark(d, WLD_PROF_COMM);
+}
+
+/* wls_quantize_q16 of a vector that lies spread over the PEs (this PE's slices s): its
+ * largest magnitude is max-reduced and broadcast, then quant_slices. */
+static void quant_spread(decoder *d, const qslice *s, uint32_t total)
+{
+    uint32_t *red = PTR(uint32_t, d->b->red);
+    red[0] = (uint32_t)wls_absmax(s->x, (int)(s->n * s->ns));
+    mark(d, WLD_PROF_QUANT);
+    mesh_reduce(&d->m, 1, mesh_max_i32);
+    uint32_t vmax = red[0];
+    mesh_bcast(&d->m, &vmax, 1);
+    mark(d, WLD_PROF_COMM);
+    quant_slices(d, s, total, (int32_t)vmax, wls_xf_from(1, -WLS_ACT_FRAC));
+}
+
+/* wls_quantize_rms of the root's x: the root finds the RMSNorm scale and the largest
+ * magnitude and broadcasts them with x; every PE quantizes an even share of the groups. */
+static void quant_rms(decoder *d)
+{
+    int dim = d->dim, root = mesh_is_root(&d->m);
+    int32_t *xs = root ? d->x : PTR(int32_t, d->b->att); /* att is free here */
+    uint32_t hdr[3];
+    if (root) {
+        int32_t vmax = wls_absmax(d->x, dim);
+        wls_xf sc = wls_xf_mul(wls_xf_from(1, -WLS_ACT_FRAC), wls_rms_factor_max(d->x, dim, vmax));
+        hdr[0] = (uint32_t)vmax;
+        hdr[1] = (uint32_t)sc.m;
+        hdr[2] = (uint32_t)sc.e;
+    }
+    mark(d, WLD_PROF_QUANT);
+    mesh_bcast(&d->m, hdr, 3);
+    mesh_bcast(&d->m, xs, (unsigned)dim);
+    mark(d, WLD_PROF_COMM);
+    uint32_t ng = (uint32_t)(dim + WLS_GROUP - 1) / WLS_GROUP, pe = d->m.pe, P = (uint32_t)d->P;
+    uint32_t c0 = ng * pe / P * WLS_GROUP, c1 = ng * (pe + 1) / P * WLS_GROUP;
+    c1 = c1 < (uint32_t)dim ? c1 : (uint32_t)dim;
+    qslice sl = {xs + c0, c0, c1 - c0, 0, c1 > c0};
+    wls_xf in = {(int32_t)hdr[1], (int32_t)hdr[2]};
+    quant_slices(d, &sl, (uint32_t)dim, (int32_t)hdr[0], in);
 }
 
 static const wld_mat *mat(const decoder *d, int layer, int which)
@@ -216,17 +212,21 @@ static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
         tu_finish();
         const int64_t *acc = d->acc;
         for (uint32_t i = 0; i < cnt; i++)
-            out[r0 + i] = wls_xf_apply_mul(acc[i], rs[r0 + i], d->qv.scale, WLS_ACT_FRAC);
+            out[r0 + i] = wls_xf_apply_mul(acc[i], rs[r0 + i], d->xscale, WLS_ACT_FRAC);
     }
     mark(d, WLD_PROF_MATVEC);
 }
 
-/* Matvec on every PE, results gathered into the root's vector `dst`. */
-static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst)
+/* Matvec on every PE, its rows written into the root's vector `dst`; with `sync` the
+ * root then waits until every PE's rows, of this matrix and the ones written before,
+ * are in (one synchronisation for q, k and v). */
+static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst, int sync)
 {
     int32_t *out = PTR(int32_t, d->b->out);
     matvec_local(d, mt, cols, out);
-    mesh_gather(&d->m, addr_of(dst) + 4 * mt->r0, out, mt->n);
+    mesh_put(&d->m, 0, 0, addr_of(dst) + 4 * mt->r0, out, mt->n);
+    if (sync)
+        mesh_gather(&d->m, 0, 0, 0);
     mark(d, WLD_PROF_COMM);
 }
 
@@ -287,6 +287,8 @@ static void tu_digits(const wl_tu_desc *de, uint32_t bstep, uint32_t dstep)
     }
     tu_finish();
 }
+
+static void head_outputs(decoder *d);
 
 static void attention(decoder *d, int layer, int pos)
 {
@@ -424,40 +426,54 @@ static void attention(decoder *d, int layer, int pos)
     mark(d, WLD_PROF_ATTN);
     mesh_reduce(&d->m, (unsigned)(2 * nh * (hs + 1)), mesh_sum_i64);
     mark(d, WLD_PROF_COMM);
-    if (mesh_is_root(&d->m))
-        for (int h = 0; h < nh; h++) {
-            const int64_t *hsum = sums + h * (hs + 1);
-            wls_xf norm = wls_att_norm(hsum[0]);
-            for (int i = 0; i < hs; i++)
-                d->xb[h * hs + i] = wls_xf_apply(hsum[1 + i], norm, 0);
-        }
+    head_outputs(d);
+}
+
+/* The heads' outputs wls_xf_apply(acc, wls_att_norm(esum)), then wls_quantize_q16 of
+ * them, spread: the root broadcasts every head's sums (one multicast is cheaper than a
+ * write to each head's PE), head h is formed on PE (h + 1) mod P (the root last; a PE
+ * has heads h0, h0 + P, ...) and the heads are quantized where they are
+ * (quant_spread). Heads that do not start on quantization groups (head_size not a
+ * multiple of 4) are all formed on the root. */
+static void head_outputs(decoder *d)
+{
+    int hs = d->hs, nh = d->nh;
+    int hp = hs % WLS_GROUP ? 1 : d->P, pe = (int)d->m.pe;
+    int h0 = pe < hp ? (pe + hp - 1) % hp : nh; /* this PE's first head */
+    uint32_t kh = h0 < nh ? (uint32_t)((nh - 1 - h0) / hp + 1) : 0;
+    int64_t *sums = PTR(int64_t, d->b->red); /* per head: esum, acc[hs] */
+    mesh_bcast(&d->m, sums, 2u * (uint32_t)(nh * (hs + 1)));
+    mark(d, WLD_PROF_COMM);
+    int32_t *o = PTR(int32_t, d->b->att);
+    for (uint32_t k = 0; k < kh; k++) {
+        const int64_t *hsum = sums + (h0 + (int)k * hp) * (hs + 1);
+        wls_xf norm = wls_att_norm(hsum[0]);
+        for (int i = 0; i < hs; i++)
+            o[(int)k * hs + i] = wls_xf_apply(hsum[1 + i], norm, 0);
+    }
     mark(d, WLD_PROF_ATT_OUT);
+    /* Consecutive heads (all on the root) are one slice. */
+    qslice sl = {o, (uint32_t)(h0 * hs), (uint32_t)hs, (uint32_t)(hp * hs), kh};
+    if (hp == 1 && kh) {
+        sl.n = (uint32_t)(nh * hs);
+        sl.ns = 1;
+    }
+    quant_spread(d, &sl, (uint32_t)d->dim);
 }
 
 static void layer_step(decoder *d, int l, int pos)
 {
     int dim = d->dim, hidden = d->hidden, root = mesh_is_root(&d->m);
+    quant_rms(d);
+    matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q, 0);
+    matvec_gather(d, mat(d, l, WLD_WK), dim, d->k, 0);
+    matvec_gather(d, mat(d, l, WLD_WV), dim, d->v, 1);
+    attention(d, l, pos); /* leaves the quantized head outputs broadcast */
+    matvec_gather(d, mat(d, l, WLD_WO), dim, d->q, 1); /* q is free after attention */
     if (root)
-        wls_quantize_rms(d->x, dim, &d->qv);
-    mark(d, WLD_PROF_QUANT);
-    bcast_qvec(d, dim);
-    matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q);
-    matvec_gather(d, mat(d, l, WLD_WK), dim, d->k);
-    matvec_gather(d, mat(d, l, WLD_WV), dim, d->v);
-    attention(d, l, pos);
-
-    if (root)
-        wls_quantize_q16(d->xb, dim, &d->qv);
-    mark(d, WLD_PROF_QUANT);
-    bcast_qvec(d, dim);
-    matvec_gather(d, mat(d, l, WLD_WO), dim, d->q); /* q is free after attention */
-    if (root) {
         add_residual(d, d->q);
-        mark(d, WLD_PROF_VECTOR);
-        wls_quantize_rms(d->x, dim, &d->qv);
-    }
-    mark(d, WLD_PROF_QUANT);
-    bcast_qvec(d, dim);
+    mark(d, WLD_PROF_VECTOR);
+    quant_rms(d);
     /* w1 and w3 are split alike, so SwiGLU is local to each PE. */
     const wld_mat *m1 = mat(d, l, WLD_W1), *m3 = mat(d, l, WLD_W3);
     int32_t *h1 = PTR(int32_t, d->b->out), *h3 = PTR(int32_t, d->b->out2);
@@ -466,9 +482,9 @@ static void layer_step(decoder *d, int l, int pos)
     for (uint32_t i = 0; i < m1->n; i++)
         h1[i] = wls_swiglu(h1[i], h3[i]);
     mark(d, WLD_PROF_SWIGLU);
-    qslice hs1 = {h1, m1->r0, m1->n};
-    quant_spread(d, &hs1, 1, (uint32_t)hidden);
-    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q);
+    qslice hs1 = {h1, m1->r0, m1->n, 0, 1};
+    quant_spread(d, &hs1, (uint32_t)hidden);
+    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q, 1);
     if (root)
         add_residual(d, d->q);
 }
@@ -500,10 +516,7 @@ static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
     if (!logits)
         return 0;
 
-    if (mesh_is_root(&d->m))
-        wls_quantize_rms(d->x, d->dim, &d->qv);
-    mark(d, WLD_PROF_QUANT);
-    bcast_qvec(d, d->dim);
+    quant_rms(d);
     const wld_mat *cls = &d->mats[d->L * WLD_PER_LAYER + WLD_CLASSIFIER];
     int32_t *lg = PTR(int32_t, b->logits);
     matvec_local(d, cls, d->dim, lg);

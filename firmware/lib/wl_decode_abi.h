@@ -83,7 +83,8 @@ typedef struct {
                              [4][head_size] digit dots. The score digit dots, int32
                              [slots][4], go to red + n_heads. */
     uint32_t kvq;         /* int8 [2][kv_dim] then int32 [2][n_kv_heads]: the new K/V entry */
-    uint32_t att;         /* int32 [n_heads][slots]: scores, then weights */
+    uint32_t att;         /* int32 [max(n_heads * slots, dim)]: scores, then weights
+                             [n_heads][slots]; then the heads' outputs formed here */
     uint32_t best;        /* int32 [n_heads]: the maximum scores, from the root */
     uint32_t logits;      /* int32 [classifier rows here] */
     uint32_t red;         /* reduction words: mine, from east, from south ([3][red_words]) */
@@ -91,9 +92,10 @@ typedef struct {
                              n_heads + 4 slots (the maxima, then the score digit dots) */
     uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
     /* The root (PE 0) only; zero elsewhere. */
-    uint32_t vec;         /* int32 x[dim], xb[dim], q[dim], k[kv], v[kv], hb[hidden], then
-                             int16 rope_row[head_size]. q also takes the output projection
-                             and w2's rows (it is free after attention). */
+    uint32_t vec;         /* int32 x[dim], q[dim], k[kv], v[kv], hb[hidden], then int16
+                             rope_row[head_size]. q also takes the output projection and
+                             w2's rows (it is free after attention); hb takes the u words
+                             of the spread quantizer (one per group). */
     uint32_t job;         /* wld_job */
 } wld_pe;
 

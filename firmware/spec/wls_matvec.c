@@ -150,23 +150,19 @@ void wls_matrix_row(const wls_matrix *w, int row, int32_t *out)
         out[j] = wls_xf_apply((int32_t)q[j] * u[j / WLS_GROUP], w->row_scale[row], WLS_ACT_FRAC);
 }
 
-wls_xf wls_rms_factor(const int32_t *x, int n)
+wls_xf wls_rms_factor(const int32_t *x, int n) { return wls_rms_factor_max(x, n, wls_absmax(x, n)); }
+
+wls_xf wls_rms_factor_max(const int32_t *x, int n, int32_t vmax)
 {
     /* Shift x so its largest magnitude is below 2^15: the sum of squares is then
      * exact in int64 for any n below 2^32. */
-    int32_t vmax = 0;
-    for (int j = 0; j < n; j++) {
-        int32_t a = abs32_sat(x[j]);
-        if (a > vmax)
-            vmax = a;
-    }
     int sh = 0;
     while ((vmax >> sh) >= (1 << 15))
         sh++;
     int64_t ss = 0;
     for (int j = 0; j < n; j++) {
-        int64_t v = wls_rshift32(x[j], sh);
-        ss += v * v;
+        int32_t v = wls_rshift32(x[j], sh); /* |v| <= 2^15: v * v fits 32 bits */
+        ss += (uint32_t)(v * v);
     }
     /* mean(x^2) + eps in units of 2^(2*sh - 32); eps = 42950 * 2^-32 ~= 1e-5 */
     wls_xf mean = wls_xf_div(wls_xf_from(ss, 2 * sh - 32), wls_xf_from(n, 0));

@@ -90,6 +90,8 @@ void wls_quantize_q16(const int32_t *x, int n, wls_qvec *out);
 void wls_matvec(const wls_matrix *w, const wls_qvec *x, int32_t *out);
 /* Returns the RMSNorm factor 1/sqrt(mean(x^2) + eps) for x in Q16, as a scale. */
 wls_xf wls_rms_factor(const int32_t *x, int n);
+/* The same, given vmax = wls_absmax(x, n). */
+wls_xf wls_rms_factor_max(const int32_t *x, int n, int32_t vmax);
 /* Dequantized row `row` of a matrix into out[cols] (Q16). */
 void wls_matrix_row(const wls_matrix *w, int row, int32_t *out);
 /* SiLU(a) * b elementwise, Q16 in and out. */
