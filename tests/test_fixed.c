@@ -44,8 +44,27 @@ static void test_isqrt(void **st)
     uint64_t big = UINT64_MAX;
     uint64_t r = wls_isqrt64(big);
     assert_int_equal(r, 4294967295u);
-    for (int i = 0; i < 2000; i++) {
-        uint64_t v = (uint64_t)(urand() * 1.8e19);
+    /* Around squares and at every magnitude (each takes its own path). */
+    for (int b = 0; b < 64; b++)
+        for (int64_t dv = -2; dv <= 2; dv++) {
+            uint64_t v = ((uint64_t)1 << b) + (uint64_t)dv;
+            uint64_t q = wls_isqrt64(v);
+            assert_true(q * q <= v);
+            assert_true((q + 1) * (q + 1) > v || q == 4294967295u);
+        }
+    for (uint64_t k = 1; k < 4294967295u; k = k * 3 + 7)
+        for (int64_t dv = -1; dv <= 1; dv++) {
+            uint64_t v = k * k + (uint64_t)dv;
+            uint64_t q = wls_isqrt64(v);
+            assert_true(q * q <= v);
+            assert_true((q + 1) * (q + 1) > v || q == 4294967295u);
+        }
+    uint64_t z = 0x9E3779B97F4A7C15u; /* own generator: the other tests' inputs stay put */
+    for (int i = 0; i < 200000; i++) {
+        z ^= z << 13;
+        z ^= z >> 7;
+        z ^= z << 17;
+        uint64_t v = z >> (i % 64);
         uint64_t q = wls_isqrt64(v);
         assert_true(q * q <= v);
         assert_true((q + 1) * (q + 1) > v || q == 4294967295u);
