@@ -16,7 +16,8 @@ wl_perf_costs wl_perf_default_costs(void)
     c.quant_slice = 287.7;
     c.quant_elem = 67.5;
     c.quant_place = 17.1;
-    c.kv_elem = 186.9;
+    c.kv_elem = 116.8;
+    c.rope_pair = 132.0;
     c.att_head = 304.6;
     c.att_pos = 821.1;
     c.att_tu_head = 1340.0;
@@ -150,7 +151,7 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
         double nv = mat_of(pl, p, WLD_WV)->n, no = mat_of(pl, p, WLD_WO)->n;
         double n1 = mat_of(pl, p, WLD_W1)->n, n2 = mat_of(pl, p, WLD_W2)->n;
         double nc = mat_of(pl, p, L * WLD_PER_LAYER + WLD_CLASSIFIER)->n;
-        qkv = dmax(qkv, rows_cost(c, nq + nk + nv, dim));
+        qkv = dmax(qkv, rows_cost(c, nq + nk + nv, dim) + c->rope_pair * (nq + nk) / 2);
         o = dmax(o, rows_cost(c, no, dim));
         ffn13 = dmax(ffn13, rows_cost(c, 2 * n1, dim) + n1 * c->swiglu);
         ffn2 = dmax(ffn2, rows_cost(c, n2, hidden));

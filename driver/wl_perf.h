@@ -19,7 +19,9 @@ typedef struct {
     double quant_slice;  /* one slice quantized and sent to the root */
     double quant_elem;   /*   and per element of it */
     double quant_place;  /* the root moving one group's scale into the broadcast vector */
-    double kv_elem;      /* RoPE and K/V quantization, per K or V element */
+    double kv_elem;      /* the root's K/V quantization (and q's digits), per K or V
+                            element */
+    double rope_pair;    /* one RoPE pair of q or k, on the PE that computed its rows */
     double att_head;     /* attention's fixed work per head and layer on a PE */
     double att_pos;      /* one (head, cached position): score, weight, value sum */
     double att_tu_head;  /* the same with the dots on the tensor unit (the root holds */

@@ -56,11 +56,14 @@ static void split(int rows, const int64_t *cum, int n_pe, int p, int align, uint
 }
 
 /* w1 and w3 rows start on quantization groups: the SwiGLU output is quantized on the
- * PEs that compute it (firmware/decode/decode.c, quant_spread). */
+ * PEs that compute it (firmware/decode/decode.c, quant_spread); wq and wk rows on
+ * RoPE pairs, rotated there. */
 static int split_align(const wls_model *m, int i)
 {
     int k = i % WLD_PER_LAYER;
-    return i < m->n_layers * WLD_PER_LAYER && (k == WLD_W1 || k == WLD_W3) ? WLS_GROUP : 1;
+    if (i >= m->n_layers * WLD_PER_LAYER)
+        return 1;
+    return k == WLD_W1 || k == WLD_W3 ? WLS_GROUP : k == WLD_WQ || k == WLD_WK ? 2 : 1;
 }
 
 /* Lays out PE p for the given row splits (layer matrices by cum, embedding and
@@ -109,6 +112,8 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     b->red_words = red < 2 ? 2 : red;
     b->red = align_up(a, 8);
     a = b->red + 12u * b->red_words;
+    b->rope_now = a;
+    a = b->rope_now + align_up(2u * (uint32_t)hs, 4);
     uint32_t fixed_end = a;
 
     uint32_t cls_rows = mats[L * WLD_PER_LAYER + WLD_CLASSIFIER].n;
@@ -138,7 +143,7 @@ static uint32_t layout_pe(wl_plan *pl, const wls_model *m, int p, const int64_t 
     uint32_t root_vec = 0, root_job = 0;
     if (p == 0) {
         b->vec = align_up(a, 8);
-        a = b->vec + 4u * (uint32_t)(2 * dim + 2 * kv + hidden) + 2u * (uint32_t)hs;
+        a = b->vec + 4u * (uint32_t)(2 * dim + 2 * kv + hidden);
         b->job = align_up(a, 8);
         a = b->job + (uint32_t)sizeof(wld_job);
         a += 4u * (uint32_t)m->seq_len + (uint32_t)sizeof(wld_out) * (uint32_t)m->seq_len;

@@ -2,13 +2,16 @@
  * contiguous block of rows of every matrix and the KV-cache entries of positions
  * p, p + P, ... The root PE (0,0) owns the residual stream and the job. A step:
  *   root broadcasts (token, pos); the embedding row's owner and the RoPE row's
- *   owner send them to the root;
- *   per layer: root quantizes the normed x and broadcasts it; every PE multiplies
- *   its rows (the integer spec's wls_matvec) and the results are gathered at the
- *   root; the root applies RoPE, quantizes K/V and broadcasts q and the new entry;
- *   each PE scores its cached positions, a max-reduction and a sum-reduction give
- *   the softmax (exact integers, so the split matches the spec bit for bit);
- *   the output projection and the SwiGLU MLP go like the QKV projection;
+ *   owner send them to the root, which broadcasts the RoPE row;
+ *   per layer: the root finds the RMSNorm scale of x and broadcasts both; every PE
+ *   quantizes a share of x's groups into the root's broadcast vector (quant_rms) and
+ *   multiplies its rows on the tensor unit (GDOT); q and k rows are rotated where
+ *   they are computed and gathered at the root, which quantizes the new K/V entry
+ *   and broadcasts q and the entry; each PE scores its cached positions, a
+ *   max-reduction and a sum-reduction give the softmax (exact integers, so the split
+ *   matches the spec bit for bit); the head outputs are formed and quantized on the
+ *   PEs (head_outputs); the output projection is gathered into the residual; the
+ *   SwiGLU output is quantized where it is computed (quant_spread); w2 like wo;
  *   classifier rows end in a distributed argmax.
  * All arithmetic is the shared spec in firmware/spec. docs/DECODE.md. */
 #include <stdint.h>
@@ -36,7 +39,7 @@ typedef struct {
     uint32_t acc_rows;
     int32_t *x, *q, *k, *v; /* root only */
     int32_t *hb;            /* the root's: the spread quantizer's u words */
-    int16_t *rope_row;                     /* root only */
+    int16_t *rope_now; /* the step's RoPE row */
 } decoder;
 
 /* Charges the cycles since the last mark to activity k. */
@@ -73,7 +76,7 @@ static void setup(decoder *d, const wld_pe *b)
     d->k = d->q + d->dim;
     d->v = d->k + d->kv;
     d->hb = d->v + d->kv;
-    d->rope_row = (int16_t *)(d->hb + d->hidden);
+    d->rope_now = PTR(int16_t, b->rope_now);
 }
 
 /* Slices of a vector that this PE holds: ns slices of n elements, slice k at
@@ -217,13 +220,19 @@ static void matvec_local(decoder *d, const wld_mat *mt, int cols, int32_t *out)
     mark(d, WLD_PROF_MATVEC);
 }
 
-/* Matvec on every PE, its rows written into the root's vector `dst`; with `sync` the
- * root then waits until every PE's rows, of this matrix and the ones written before,
- * are in (one synchronisation for q, k and v). */
-static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst, int sync)
+/* Matvec on every PE, its rows (rotated by the step's RoPE row with `rope`: q and k)
+ * written into the root's vector `dst`; with `sync` the root then waits until every
+ * PE's rows, of this matrix and the ones written before, are in (one synchronisation
+ * for q, k and v). */
+static void matvec_gather(decoder *d, const wld_mat *mt, int cols, int32_t *dst, int sync,
+                          int rope)
 {
     int32_t *out = PTR(int32_t, d->b->out);
     matvec_local(d, mt, cols, out);
+    if (rope) {
+        wls_rope_cols(out, (int)mt->n, (int)mt->r0, d->hs, d->rope_now);
+        mark(d, WLD_PROF_ROPE_KV);
+    }
     mesh_put(&d->m, 0, 0, addr_of(dst) + 4 * mt->r0, out, mt->n);
     if (sync)
         mesh_gather(&d->m, 0, 0, 0);
@@ -314,8 +323,6 @@ static void attention(decoder *d, int layer, int pos)
 
     /* Root: rotate q and k, quantize the new K/V entry, broadcast q and the entry. */
     if (mesh_is_root(&d->m)) {
-        wls_rope(d->q, dim, hs, d->rope_row);
-        wls_rope(d->k, kv, hs, d->rope_row);
         for (int h = 0; h < nkv; h++) {
             kmax[h] = wls_kv_quantize(d->k + h * hs, hs, kq + h * hs);
             vmax[h] = wls_kv_quantize(d->v + h * hs, hs, vq + h * hs);
@@ -465,11 +472,11 @@ static void layer_step(decoder *d, int l, int pos)
 {
     int dim = d->dim, hidden = d->hidden, root = mesh_is_root(&d->m);
     quant_rms(d);
-    matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q, 0);
-    matvec_gather(d, mat(d, l, WLD_WK), dim, d->k, 0);
-    matvec_gather(d, mat(d, l, WLD_WV), dim, d->v, 1);
+    matvec_gather(d, mat(d, l, WLD_WQ), dim, d->q, 0, 1);
+    matvec_gather(d, mat(d, l, WLD_WK), dim, d->k, 0, 1);
+    matvec_gather(d, mat(d, l, WLD_WV), dim, d->v, 1, 0);
     attention(d, l, pos); /* leaves the quantized head outputs broadcast */
-    matvec_gather(d, mat(d, l, WLD_WO), dim, d->q, 1); /* q is free after attention */
+    matvec_gather(d, mat(d, l, WLD_WO), dim, d->q, 1, 0); /* q is free after attention */
     if (root)
         add_residual(d, d->q);
     mark(d, WLD_PROF_VECTOR);
@@ -484,7 +491,7 @@ static void layer_step(decoder *d, int l, int pos)
     mark(d, WLD_PROF_SWIGLU);
     qslice hs1 = {h1, m1->r0, m1->n, 0, 1};
     quant_spread(d, &hs1, (uint32_t)hidden);
-    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q, 1);
+    matvec_gather(d, mat(d, l, WLD_W2), hidden, d->q, 1, 0);
     if (root)
         add_residual(d, d->q);
 }
@@ -503,12 +510,13 @@ static uint32_t step(decoder *d, uint32_t token, int pos, int logits)
     }
     if (pos % d->P == (int)d->m.pe) {
         const int16_t *rope = PTR(const int16_t, b->rope) + (pos / d->P) * d->hs;
-        mesh_put(&d->m, 0, 0, addr_of(d->rope_row), rope, (unsigned)d->hs / 2);
+        mesh_put(&d->m, 0, 0, addr_of(d->rope_now), rope, (unsigned)d->hs / 2);
         mesh_signal_root(&d->m, WLD_FLAG_ROPE);
     }
     static const unsigned start_flags[2] = {WLD_FLAG_EMB, WLD_FLAG_ROPE};
     mark(d, WLD_PROF_VECTOR);
     mesh_wait_signal(&d->m, start_flags, 2);
+    mesh_bcast(&d->m, d->rope_now, (unsigned)d->hs / 2);
     mark(d, WLD_PROF_COMM);
 
     for (int l = 0; l < d->L; l++)
@@ -603,15 +611,18 @@ int main(void)
             PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
         return 2;
     }
-    /* quant_spread needs the SwiGLU rows to start on quantization groups. */
+    /* quant_spread needs the SwiGLU rows to start on quantization groups, RoPE the q
+     * and k rows on pairs. */
     const wld_mat *mats = PTR(const wld_mat, b->mats);
-    for (uint32_t l = 0; l < b->n_layers; l++)
-        if (mats[l * WLD_PER_LAYER + WLD_W1].r0 % WLS_GROUP ||
-            mats[l * WLD_PER_LAYER + WLD_W3].r0 != mats[l * WLD_PER_LAYER + WLD_W1].r0) {
+    for (uint32_t l = 0; l < b->n_layers; l++) {
+        const wld_mat *ml = mats + l * WLD_PER_LAYER;
+        if (ml[WLD_W1].r0 % WLS_GROUP || ml[WLD_W3].r0 != ml[WLD_W1].r0 || ml[WLD_WQ].r0 % 2 ||
+            ml[WLD_WK].r0 % 2) {
             if (b->job && wl_x() == 0 && wl_y() == 0)
                 PTR(volatile wld_job, b->job)->status = WLD_ST_BAD_BLOCK;
             return 2;
         }
+    }
     decoder d = {0};
     setup(&d, b);
     d.t = wl_cycles();

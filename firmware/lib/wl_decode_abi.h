@@ -69,6 +69,8 @@ typedef struct {
                              that a head's values over the slots are tensor-unit rows */
     uint32_t key_max, value_max; /* int32 [n_layers][slots][n_kv_heads] */
     uint32_t rope;        /* int16 [slots][head_size]: the RoPE rows of this PE's slots */
+    uint32_t rope_now;    /* int16 [head_size]: the RoPE row of the step (the owner of the
+                             position writes the root's, the root broadcasts it) */
     uint32_t xc;          /* the broadcast input vector, one row of WLD_ROW_BYTES(max(dim,
                              hidden)) bytes in the GDOT layout */
     uint32_t out, out2;   /* int32 [most rows this PE holds of one matrix]; out2 is
@@ -92,8 +94,8 @@ typedef struct {
                              n_heads + 4 slots (the maxima, then the score digit dots) */
     uint32_t flags;       /* uint32 [WLD_FLAG_GATHER + n_pe] */
     /* The root (PE 0) only; zero elsewhere. */
-    uint32_t vec;         /* int32 x[dim], q[dim], k[kv], v[kv], hb[hidden], then int16
-                             rope_row[head_size]. q also takes the output projection and
+    uint32_t vec;         /* int32 x[dim], q[dim], k[kv], v[kv], hb[hidden]. q also takes
+                             the output projection and
                              w2's rows (it is free after attention); hb takes the u words
                              of the spread quantizer (one per group). */
     uint32_t job;         /* wld_job */

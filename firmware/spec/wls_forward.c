@@ -67,8 +67,13 @@ int32_t wls_kv_quantize(const int32_t *v, int n, int8_t *q)
 
 void wls_rope(int32_t *v, int n, int head_size, const int16_t *row)
 {
+    wls_rope_cols(v, n, 0, head_size, row);
+}
+
+void wls_rope_cols(int32_t *v, int n, int c0, int head_size, const int16_t *row)
+{
     for (int i = 0; i < n; i += 2) {
-        const int16_t *cs = row + 2 * ((i % head_size) / 2);
+        const int16_t *cs = row + 2 * (((c0 + i) % head_size) / 2);
         int64_t v0 = v[i], v1 = v[i + 1];
         v[i] = wls_sat32(wls_rshift(v0 * cs[0] - v1 * cs[1], WLS_ROPE_FRAC));
         v[i + 1] = wls_sat32(wls_rshift(v0 * cs[1] + v1 * cs[0], WLS_ROPE_FRAC));

@@ -103,6 +103,9 @@ int32_t wls_swiglu(int32_t a, int32_t b);
 int32_t wls_kv_quantize(const int32_t *v, int n, int8_t *q);
 /* RoPE on pairs (v[2i], v[2i+1]) of every head, with the Q14 table row of a position. */
 void wls_rope(int32_t *v, int n, int head_size, const int16_t *row);
+/* The same on columns c0 .. c0 + n - 1 of such a vector, held as v[0..n) (c0 even):
+ * rows rotated where a matrix-vector product leaves them. */
+void wls_rope_cols(int32_t *v, int n, int c0, int head_size, const int16_t *row);
 /* Attention: score = wls_att_score(q, k_q, kmax, wls_att_coef(hs)) in Q16; weights
  * e = wls_att_weight(score, max score) in Q30; acc[i] += e * vmax * v_q[i] (Q16 units)
  * through wls_att_accum; out[i] = wls_xf_apply(acc[i], wls_att_norm(sum of e), 0).
