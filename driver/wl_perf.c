@@ -74,11 +74,17 @@ typedef struct {
     int slices, elems;
 } share;
 
+/* x's groups go to the PEs but the root (quant_rms), unless it is alone. */
 static share rms_share(int dim, int P, int p)
 {
-    int g = wls_groups(dim), c0 = g * p / P * WLS_GROUP, c1 = g * (p + 1) / P * WLS_GROUP;
+    share s = {0, 0};
+    if (P > 1 && p == 0)
+        return s;
+    int n = P > 1 ? P - 1 : 1, k = P > 1 ? p - 1 : 0, g = wls_groups(dim);
+    int c0 = g * k / n * WLS_GROUP, c1 = g * (k + 1) / n * WLS_GROUP;
     c1 = c1 < dim ? c1 : dim;
-    share s = {c1 > c0, c1 - c0};
+    s.slices = c1 > c0;
+    s.elems = c1 - c0;
     return s;
 }
 
@@ -89,11 +95,12 @@ static share head_share(int nh, int hs, int P, int p)
     return s;
 }
 
-/* One spread quantization (quant_slices): every PE's set-up, the slowest PE's slices,
- * the root placing the scales; and, on the fabric, the slices' q and u reaching the
- * root (a 2-flit header per put, a 3-flit flag per PE) and the vector's broadcast. */
+/* One spread quantization (quant_slices): every PE's set-up (unless it overlaps the
+ * root's RMSNorm factor: `prep` 0), the slowest PE's slices, the root placing the
+ * scales; and, on the fabric, the slices' q and u reaching the root (a 2-flit header
+ * per put, a 3-flit flag per PE) and the vector's broadcast. */
 static void spread_cost(const wl_plan *pl, const wl_perf_costs *c, const share *sh, int total,
-                        double *core, double *fabric)
+                        int prep, double *core, double *fabric)
 {
     double slow = 0, flits = 0;
     for (int p = 0; p < pl->n_pe; p++) {
@@ -101,7 +108,7 @@ static void spread_cost(const wl_plan *pl, const wl_perf_costs *c, const share *
         if (p)
             flits += sh[p].elems / 4.0 + wls_groups(sh[p].elems) + 4.0 * sh[p].slices + 3;
     }
-    *core += c->quant_prep + slow + c->quant_place * wls_groups(total);
+    *core += prep * c->quant_prep + slow + c->quant_place * wls_groups(total);
     if (pl->n_pe > 1)
         *fabric += c->sync + flits + (pl->cols - 1 + pl->rows - 1) * c->hop +
                    bcast(pl, c, qvec_words(total));
@@ -178,11 +185,12 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
             int k = heads_of(nh, hs, P, p);
             most_heads = k > most_heads ? k : most_heads;
         }
-        spread_cost(pl, c, sh_rms, dim, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_rms, dim, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_head, dim, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_hid, hidden, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_rms, dim, &final_vec, &final_qfab);
+        int alone = P == 1;
+        spread_cost(pl, c, sh_rms, dim, alone, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_rms, dim, alone, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_head, dim, 1, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_hid, hidden, 1, &layer_vec, &layer_qfab);
+        spread_cost(pl, c, sh_rms, dim, alone, &final_vec, &final_qfab);
     }
     free(sh_rms);
     free(sh_head);

@@ -101,15 +101,13 @@ static void put_q(decoder *d, uint32_t c0, const int8_t *q, uint32_t n)
 }
 
 /* The quantized input vector, spread: every PE quantizes its slices s of a vector of
- * `total` columns whose largest magnitude is vmax and scale `in` (wls_quant_groups,
- * the same integers as wls_quantize of the whole vector) and writes their q into the
- * root's broadcast vector and their u, a word each (a slice's scale bytes need not
- * start on a word), into the root's hb; the root moves the u into place and
- * broadcasts the vector. Every PE derives the vector's scale itself. */
-static void quant_slices(decoder *d, const qslice *s, uint32_t total, int32_t vmax, wls_xf in)
+ * `total` columns (wls_quant_groups with p, the same integers as wls_quantize of the
+ * whole vector) and writes their q into the root's broadcast vector and their u, a
+ * word each (a slice's scale bytes need not start on a word), into the root's hb; the
+ * root moves the u into place and broadcasts the vector. */
+static void quant_slices(decoder *d, const qslice *s, uint32_t total, const wls_qprep *pp)
 {
-    wls_qprep p;
-    d->xscale = wls_quant_prep(vmax, in, &p);
+    wls_qprep p = *pp;
     uint32_t n = s->n, ng = (n + WLS_GROUP - 1) / WLS_GROUP;
     int8_t *q = PTR(int8_t, d->b->out2);
     uint32_t *uw = PTR(uint32_t, d->b->out2 + ((n + 3) & ~3u));
@@ -146,33 +144,52 @@ static void quant_spread(decoder *d, const qslice *s, uint32_t total)
     uint32_t vmax = red[0];
     mesh_bcast(&d->m, &vmax, 1);
     mark(d, WLD_PROF_COMM);
-    quant_slices(d, s, total, (int32_t)vmax, wls_xf_from(1, -WLS_ACT_FRAC));
+    wls_qprep p;
+    d->xscale = wls_quant_prep((int32_t)vmax, wls_xf_from(1, -WLS_ACT_FRAC), &p);
+    quant_slices(d, s, total, &p);
 }
 
-/* wls_quantize_rms of the root's x: the root finds the RMSNorm scale and the largest
- * magnitude and broadcasts them with x; every PE quantizes an even share of the groups. */
+/* wls_quantize_rms of the root's x. The root broadcasts x's largest magnitude and x
+ * first, so that the other PEs set up the quantizer (wls_quant_unit) while it finds
+ * the RMSNorm scale, which it broadcasts next; those PEs quantize even shares of the
+ * groups (the root none, unless it is alone: it only needs the vector's scale). */
 static void quant_rms(decoder *d)
 {
     int dim = d->dim, root = mesh_is_root(&d->m);
     int32_t *xs = root ? d->x : PTR(int32_t, d->b->att); /* att is free here */
-    uint32_t hdr[3];
-    if (root) {
-        int32_t vmax = wls_absmax(d->x, dim);
-        wls_xf sc = wls_xf_mul(wls_xf_from(1, -WLS_ACT_FRAC), wls_rms_factor_max(d->x, dim, vmax));
-        hdr[0] = (uint32_t)vmax;
-        hdr[1] = (uint32_t)sc.m;
-        hdr[2] = (uint32_t)sc.e;
-    }
+    uint32_t hdr[2];
+    int32_t vmax = 0;
+    if (root)
+        vmax = wls_absmax(d->x, dim);
     mark(d, WLD_PROF_QUANT);
-    mesh_bcast(&d->m, hdr, 3);
+    mesh_bcast(&d->m, &vmax, 1);
     mesh_bcast(&d->m, xs, (unsigned)dim);
     mark(d, WLD_PROF_COMM);
-    uint32_t ng = (uint32_t)(dim + WLS_GROUP - 1) / WLS_GROUP, pe = d->m.pe, P = (uint32_t)d->P;
-    uint32_t c0 = ng * pe / P * WLS_GROUP, c1 = ng * (pe + 1) / P * WLS_GROUP;
-    c1 = c1 < (uint32_t)dim ? c1 : (uint32_t)dim;
+    wls_qprep p;
+    wls_xf unit = {0, 0};
+    if (!root)
+        unit = wls_quant_unit(vmax, &p);
+    else {
+        wls_xf sc = wls_xf_mul(wls_xf_from(1, -WLS_ACT_FRAC), wls_rms_factor_max(d->x, dim, vmax));
+        hdr[0] = (uint32_t)sc.m;
+        hdr[1] = (uint32_t)sc.e;
+    }
+    mark(d, WLD_PROF_QUANT);
+    mesh_bcast(&d->m, hdr, 2);
+    mark(d, WLD_PROF_COMM);
+    wls_xf in = {(int32_t)hdr[0], (int32_t)hdr[1]};
+    uint32_t ng = (uint32_t)(dim + WLS_GROUP - 1) / WLS_GROUP, P = (uint32_t)d->P;
+    uint32_t c0 = 0, c1 = 0, share = P > 1 ? P - 1 : 1, k = P > 1 ? d->m.pe - 1 : 0;
+    if (!root || P == 1) {
+        c0 = ng * k / share * WLS_GROUP;
+        c1 = ng * (k + 1) / share * WLS_GROUP;
+        c1 = c1 < (uint32_t)dim ? c1 : (uint32_t)dim;
+    }
+    if (root) /* after the broadcast: the others quantize meanwhile; no slice here */
+        unit = wls_quant_unit(vmax, P == 1 ? &p : 0);
+    d->xscale = wls_xf_mul(in, unit);
     qslice sl = {xs + c0, c0, c1 - c0, 0, c1 > c0};
-    wls_xf in = {(int32_t)hdr[1], (int32_t)hdr[2]};
-    quant_slices(d, &sl, (uint32_t)dim, (int32_t)hdr[0], in);
+    quant_slices(d, &sl, (uint32_t)dim, &p);
 }
 
 static const wld_mat *mat(const decoder *d, int layer, int which)

@@ -16,25 +16,30 @@ int32_t wls_absmax(const int32_t *x, int n)
 
 wls_xf wls_quant_prep(int32_t vmax, wls_xf scale, wls_qprep *p)
 {
-    p->vmax = vmax;
-    p->qa = p->odd_carry = p->rv = 0;
-    if (vmax == 0)
-        return wls_xf_from(0, 0);
-    /* The groups' reciprocals round(K 2^32 / (vmax u)), K = 255 * 127, without a 64-bit
-     * division each: with K 2^32 = A vmax + B (once per vector) and the rounded
-     * numerator N = K 2^32 + floor(vmax u / 2),
-     *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division) and
-     *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
-     * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
-    if (vmax > 255 * 127) {
-        p->qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
-        uint32_t qb = 0u - p->qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
-        p->odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
+    return wls_xf_mul(scale, wls_quant_unit(vmax, p));
+}
+
+wls_xf wls_quant_unit(int32_t vmax, wls_qprep *p)
+{
+    if (p) {
+        p->vmax = vmax;
+        p->qa = p->odd_carry = p->rv = 0;
+        /* The groups' reciprocals round(K 2^32 / (vmax u)), K = 255 * 127, without a
+         * 64-bit division each: with K 2^32 = A vmax + B (once per vector) and the
+         * rounded numerator N = K 2^32 + floor(vmax u / 2),
+         *   floor(N / (vmax u)) = floor(floor(N / vmax) / u)   (nested floor division)
+         *   floor(N / vmax) = A + floor(u / 2) + (u odd and B + floor(vmax / 2) >= vmax),
+         * one 32-bit division per group while A + ... fits 32 bits (vmax > K). */
+        if (vmax > 255 * 127) {
+            p->qa = wls_divlu(255 * 127, 0, (uint32_t)vmax);
+            uint32_t qb = 0u - p->qa * (uint32_t)vmax; /* K 2^32 - A vmax, in [0, vmax) */
+            p->odd_carry = qb + (uint32_t)vmax / 2 >= (uint32_t)vmax;
+        }
+        if (vmax > 1)
+            p->rv = wls_divlu(1, 0, (uint32_t)vmax); /* floor(2^32 / vmax), for wls_div_recip */
     }
-    if (vmax > 1)
-        p->rv = wls_divlu(1, 0, (uint32_t)vmax); /* floor(2^32 / vmax), for wls_div_recip */
     /* One unit of q*u is vmax / (255*127) of x's units. */
-    return wls_xf_mul(scale, wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)));
+    return vmax ? wls_xf_div(wls_xf_from(vmax, 0), wls_xf_from(255 * 127, 0)) : wls_xf_from(0, 0);
 }
 
 void wls_quant_groups(const int32_t *x, int n, const wls_qprep *p, int8_t *oq, uint8_t *ou)

@@ -78,8 +78,12 @@ typedef struct {
 } wls_qprep;
 /* Largest |x[j]| (INT32_MIN counts as INT32_MAX). */
 int32_t wls_absmax(const int32_t *x, int n);
-/* Fills p for a vector whose largest magnitude is vmax; returns the vector's scale. */
+/* Fills p for a vector whose largest magnitude is vmax; returns the vector's scale:
+ * wls_xf_mul(scale, wls_quant_unit(vmax, p)), where wls_quant_unit, which needs only
+ * vmax, fills p (unless p is NULL: the unit alone is cheaper) and returns one q*u unit
+ * in x's units (0 when vmax is). */
 wls_xf wls_quant_prep(int32_t vmax, wls_xf scale, wls_qprep *p);
+wls_xf wls_quant_unit(int32_t vmax, wls_qprep *p);
 /* q[n] and u[groups(n)] of x[n], a slice starting on a group boundary. */
 void wls_quant_groups(const int32_t *x, int n, const wls_qprep *p, int8_t *q, uint8_t *u);
 /* Quantizes a Q16 vector as the input of a matrix whose columns carry RMSNorm
