@@ -29,7 +29,7 @@ wl_perf_costs wl_perf_default_costs(void)
     c.word_recv = 4.0;
     c.combine_word = 8.0;
     c.hop = 1.0;
-    c.sync = 60.0;
+    c.sync = 233.4;
     return c;
 }
 

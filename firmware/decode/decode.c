@@ -105,16 +105,15 @@ static void put_q(decoder *d, uint32_t c0, const int8_t *q, uint32_t n)
  * whole vector) and writes their q into the root's broadcast vector and their u, a
  * word each (a slice's scale bytes need not start on a word), into the root's hb; the
  * root moves the u into place and broadcasts the vector. */
-static void quant_slices(decoder *d, const qslice *s, uint32_t total, const wls_qprep *pp)
+static void quant_slices(decoder *d, const qslice *s, uint32_t total, const wls_qprep *p)
 {
-    wls_qprep p = *pp;
     uint32_t n = s->n, ng = (n + WLS_GROUP - 1) / WLS_GROUP;
     int8_t *q = PTR(int8_t, d->b->out2);
     uint32_t *uw = PTR(uint32_t, d->b->out2 + ((n + 3) & ~3u));
     uint8_t *ub = (uint8_t *)uw;
     for (uint32_t k = 0; k < s->ns; k++) {
         uint32_t c0 = s->c0 + k * s->stride;
-        wls_quant_groups(s->x + k * n, (int)n, &p, q, ub);
+        wls_quant_groups(s->x + k * n, (int)n, p, q, ub);
         for (uint32_t g = ng; g-- > 0;) /* bytes to words in place, from the top */
             uw[g] = ub[g];
         put_q(d, c0, q, n);
@@ -165,7 +164,7 @@ static void quant_rms(decoder *d)
     mesh_bcast(&d->m, &vmax, 1);
     mesh_bcast(&d->m, xs, (unsigned)dim);
     mark(d, WLD_PROF_COMM);
-    wls_qprep p;
+    wls_qprep p = {0, 0, 0, 0};
     wls_xf unit = {0, 0};
     if (!root)
         unit = wls_quant_unit(vmax, &p);
@@ -179,8 +178,9 @@ static void quant_rms(decoder *d)
     mark(d, WLD_PROF_COMM);
     wls_xf in = {(int32_t)hdr[0], (int32_t)hdr[1]};
     uint32_t ng = (uint32_t)(dim + WLS_GROUP - 1) / WLS_GROUP, P = (uint32_t)d->P;
-    uint32_t c0 = 0, c1 = 0, share = P > 1 ? P - 1 : 1, k = P > 1 ? d->m.pe - 1 : 0;
+    uint32_t c0 = 0, c1 = 0;
     if (!root || P == 1) {
+        uint32_t share = P > 1 ? P - 1 : 1, k = P > 1 ? d->m.pe - 1 : 0;
         c0 = ng * k / share * WLS_GROUP;
         c1 = ng * (k + 1) / share * WLS_GROUP;
         c1 = c1 < (uint32_t)dim ? c1 : (uint32_t)dim;
