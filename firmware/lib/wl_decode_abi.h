@@ -23,9 +23,11 @@
  * so that packing it into the GDOT layout may read whole chunks. */
 #define WLD_VEC_Q(n) ((((uint32_t)(n) + 31u) / 32u) * 32u)
 /* qfull holds in turn: the query (int32 [dim]) or its digit planes, the values' digits
- * and digit dots (attention); the root's quantized vector, int8 q[WLD_VEC_Q(n)] then u8
- * u[WLD_VEC_Q(n) / 4], n = max(dim, hidden) (until it is packed for the broadcast); and
- * the GDOT row totals (matrix rows). */
+ * and digit dots (attention); and the GDOT row totals (matrix rows). The third term is
+ * room for a whole quantized vector, int8 q[WLD_VEC_Q(n)] then u8 u[WLD_VEC_Q(n) / 4],
+ * n = max(dim, hidden), which the root held before the PEs quantized the vector
+ * themselves: nothing is stored there now, but where it is the largest term it still
+ * sets the GDOT batch (WLD_QFULL_BYTES / 8 rows). */
 #define WLD_QFULL_BYTES(dim, hidden, slots, head_size)                                 \
     WLD_MAX(WLD_MAX(4u * (dim), 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)),          \
             WLD_VEC_Q(WLD_MAX(dim, hidden)) / 4u * 5u)
