@@ -2,8 +2,6 @@
  * row split and per-operation costs (docs/PERFORMANCE.md derives every term). */
 #include "wl_perf.h"
 
-#include <stdlib.h>
-
 wl_perf_costs wl_perf_default_costs(void)
 {
     /* Calibrated on the decode firmware as built today (docs/PERFORMANCE.md). */
@@ -58,40 +56,33 @@ static double bcast(const wl_plan *pl, const wl_perf_costs *c, int words)
            (pl->cols - 1 + pl->rows - 1) * c->hop;
 }
 
-/* Heads formed on PE p (head_outputs in firmware/decode/decode.c): head h on PE
- * (h + 1) mod P, or all on the root when heads do not start on quantization groups. */
-static int heads_of(int nh, int hs, int P, int p)
-{
-    int hp = hs % WLS_GROUP ? 1 : P;
-    if (p >= hp)
-        return 0;
-    int h0 = (p + hp - 1) % hp;
-    return h0 < nh ? (nh - 1 - h0) / hp + 1 : 0;
-}
-
 /* What PE p quantizes of one spread vector: slices and elements. */
 typedef struct {
     int slices, elems;
 } share;
 
-/* x's groups go to the PEs but the root (quant_rms), unless it is alone. */
-static share rms_share(int dim, int P, int p)
-{
-    share s = {0, 0};
-    if (P > 1 && p == 0)
-        return s;
-    int n = P > 1 ? P - 1 : 1, k = P > 1 ? p - 1 : 0, g = wls_groups(dim);
-    int c0 = g * k / n * WLS_GROUP, c1 = g * (k + 1) / n * WLS_GROUP;
-    c1 = c1 < dim ? c1 : dim;
-    s.slices = c1 > c0;
-    s.elems = c1 - c0;
-    return s;
-}
+enum { SPREAD_RMS, SPREAD_HEADS, SPREAD_HIDDEN };
 
-static share head_share(int nh, int hs, int P, int p)
+/* PE p's share of a spread vector, as the firmware splits it (wl_decode_abi.h). */
+static share share_of(const wl_plan *pl, const wls_model *m, int kind, int p)
 {
-    int k = heads_of(nh, hs, P, p);
-    share s = {hs % WLS_GROUP ? k > 0 : k, k * hs};
+    int hs = m->dim / m->n_heads;
+    share s = {0, 0};
+    if (kind == SPREAD_RMS) {
+        uint32_t c0, c1;
+        wld_rms_share((uint32_t)m->dim, WLS_GROUP, (uint32_t)pl->n_pe, (uint32_t)p, &c0, &c1);
+        s.slices = c1 > c0;
+        s.elems = (int)(c1 - c0);
+    } else if (kind == SPREAD_HEADS) {
+        uint32_t h0, step;
+        int k = (int)wld_heads((uint32_t)m->n_heads, (uint32_t)hs, WLS_GROUP, (uint32_t)pl->n_pe,
+                               (uint32_t)p, &h0, &step);
+        s.slices = step == 1 ? k > 0 : k; /* consecutive heads are one slice */
+        s.elems = k * hs;
+    } else {
+        s.elems = (int)mat_of(pl, p, WLD_W1)->n;
+        s.slices = s.elems > 0;
+    }
     return s;
 }
 
@@ -99,14 +90,16 @@ static share head_share(int nh, int hs, int P, int p)
  * root's RMSNorm factor: `prep` 0), the slowest PE's slices, the root placing the
  * scales; and, on the fabric, the slices' q and u reaching the root (a 2-flit header
  * per put, a 3-flit flag per PE) and the vector's broadcast. */
-static void spread_cost(const wl_plan *pl, const wl_perf_costs *c, const share *sh, int total,
+static void spread_cost(const wl_plan *pl, const wls_model *m, const wl_perf_costs *c, int kind,
                         int prep, double *core, double *fabric)
 {
+    int total = kind == SPREAD_HIDDEN ? m->hidden_dim : m->dim;
     double slow = 0, flits = 0;
     for (int p = 0; p < pl->n_pe; p++) {
-        slow = dmax(slow, sh[p].slices * c->quant_slice + sh[p].elems * c->quant_elem);
+        share sh = share_of(pl, m, kind, p);
+        slow = dmax(slow, sh.slices * c->quant_slice + sh.elems * c->quant_elem);
         if (p)
-            flits += sh[p].elems / 4.0 + wls_groups(sh[p].elems) + 4.0 * sh[p].slices + 3;
+            flits += sh.elems / 4.0 + wls_groups(sh.elems) + 4.0 * sh.slices + 3;
     }
     *core += prep * c->quant_prep + slow + c->quant_place * wls_groups(total);
     if (pl->n_pe > 1)
@@ -168,33 +161,19 @@ void wl_perf_predict(const wl_plan *pl, const wls_model *m, const wl_perf_costs 
 
     /* Vector work on the critical path. Per layer: the root's two RMSNorm factors, four
      * spread quantizations (two of x, the head outputs, the SwiGLU output), the busiest
-     * PE forming its heads, RoPE and the
-     * K/V entry, two residual adds; the embedding row; the final norm when logits are
+     * PE forming its heads, the K/V entry, two residual adds; the embedding row; the final norm when logits are
      * wanted. */
-    share *sh_rms = calloc((size_t)P, sizeof *sh_rms), *sh_head = calloc((size_t)P, sizeof *sh_head);
-    share *sh_hid = calloc((size_t)P, sizeof *sh_hid);
     double layer_vec = 0, layer_qfab = 0, final_vec = 0, final_qfab = 0;
-    int most_heads = 0;
-    if (sh_rms && sh_head && sh_hid) {
-        for (int p = 0; p < P; p++) {
-            sh_rms[p] = rms_share(dim, P, p);
-            sh_head[p] = head_share(nh, hs, P, p);
-            int n1 = (int)mat_of(pl, p, WLD_W1)->n;
-            sh_hid[p].slices = n1 > 0;
-            sh_hid[p].elems = n1;
-            int k = heads_of(nh, hs, P, p);
-            most_heads = k > most_heads ? k : most_heads;
-        }
-        int alone = P == 1;
-        spread_cost(pl, c, sh_rms, dim, alone, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_rms, dim, alone, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_head, dim, 1, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_hid, hidden, 1, &layer_vec, &layer_qfab);
-        spread_cost(pl, c, sh_rms, dim, alone, &final_vec, &final_qfab);
+    int most_heads = 0, alone = P == 1;
+    for (int p = 0; p < P; p++) {
+        int k = share_of(pl, m, SPREAD_HEADS, p).elems / hs;
+        most_heads = k > most_heads ? k : most_heads;
     }
-    free(sh_rms);
-    free(sh_head);
-    free(sh_hid);
+    spread_cost(pl, m, c, SPREAD_RMS, alone, &layer_vec, &layer_qfab);
+    spread_cost(pl, m, c, SPREAD_RMS, alone, &layer_vec, &layer_qfab);
+    spread_cost(pl, m, c, SPREAD_HEADS, 1, &layer_vec, &layer_qfab);
+    spread_cost(pl, m, c, SPREAD_HIDDEN, 1, &layer_vec, &layer_qfab);
+    spread_cost(pl, m, c, SPREAD_RMS, alone, &final_vec, &final_qfab);
     layer_vec += 2 * c->rms_elem * dim + c->att_out_elem * hs * most_heads + c->kv_elem * 2 * kv +
                  c->residual_elem * 2 * dim;
     out->vector = L * layer_vec + dim * c->att_out_elem +

@@ -177,16 +177,11 @@ static void quant_rms(decoder *d)
     mesh_bcast(&d->m, hdr, 2);
     mark(d, WLD_PROF_COMM);
     wls_xf in = {(int32_t)hdr[0], (int32_t)hdr[1]};
-    uint32_t ng = (uint32_t)(dim + WLS_GROUP - 1) / WLS_GROUP, P = (uint32_t)d->P;
     uint32_t c0 = 0, c1 = 0;
-    if (!root || P == 1) {
-        uint32_t share = P > 1 ? P - 1 : 1, k = P > 1 ? d->m.pe - 1 : 0;
-        c0 = ng * k / share * WLS_GROUP;
-        c1 = ng * (k + 1) / share * WLS_GROUP;
-        c1 = c1 < (uint32_t)dim ? c1 : (uint32_t)dim;
-    }
     if (root) /* after the broadcast: the others quantize meanwhile; no slice here */
-        unit = wls_quant_unit(vmax, P == 1 ? &p : 0);
+        unit = wls_quant_unit(vmax, d->P == 1 ? &p : 0);
+    if (!root || d->P == 1)
+        wld_rms_share((uint32_t)dim, WLS_GROUP, (uint32_t)d->P, d->m.pe, &c0, &c1);
     d->xscale = wls_xf_mul(in, unit);
     qslice sl = {xs + c0, c0, c1 - c0, 0, c1 > c0};
     quant_slices(d, &sl, (uint32_t)dim, &p);
@@ -462,22 +457,21 @@ static void attention(decoder *d, int layer, int pos)
 static void head_outputs(decoder *d)
 {
     int hs = d->hs, nh = d->nh;
-    int hp = hs % WLS_GROUP ? 1 : d->P, pe = (int)d->m.pe;
-    int h0 = pe < hp ? (pe + hp - 1) % hp : nh; /* this PE's first head */
-    uint32_t kh = h0 < nh ? (uint32_t)((nh - 1 - h0) / hp + 1) : 0;
+    uint32_t h0, hp;
+    uint32_t kh = wld_heads((uint32_t)nh, (uint32_t)hs, WLS_GROUP, (uint32_t)d->P, d->m.pe, &h0, &hp);
     int64_t *sums = PTR(int64_t, d->b->red); /* per head: esum, acc[hs] */
     mesh_bcast(&d->m, sums, 2u * (uint32_t)(nh * (hs + 1)));
     mark(d, WLD_PROF_COMM);
     int32_t *o = PTR(int32_t, d->b->att);
     for (uint32_t k = 0; k < kh; k++) {
-        const int64_t *hsum = sums + (h0 + (int)k * hp) * (hs + 1);
+        const int64_t *hsum = sums + (h0 + k * hp) * (uint32_t)(hs + 1);
         wls_xf norm = wls_att_norm(hsum[0]);
         for (int i = 0; i < hs; i++)
             o[(int)k * hs + i] = wls_xf_apply(hsum[1 + i], norm, 0);
     }
     mark(d, WLD_PROF_ATT_OUT);
     /* Consecutive heads (all on the root) are one slice. */
-    qslice sl = {o, (uint32_t)(h0 * hs), (uint32_t)hs, (uint32_t)(hp * hs), kh};
+    qslice sl = {o, h0 * (uint32_t)hs, (uint32_t)hs, hp * (uint32_t)hs, kh};
     if (hp == 1 && kh) {
         sl.n = (uint32_t)(nh * hs);
         sl.ns = 1;

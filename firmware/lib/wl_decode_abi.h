@@ -32,6 +32,33 @@
     WLD_MAX(WLD_MAX(4u * (dim), 4u * WLD_SLOT_PAD(slots) + 16u * (head_size)),          \
             WLD_VEC_Q(WLD_MAX(dim, hidden)) / 4u * 5u)
 
+/* Who quantizes what (firmware/decode/decode.c; the analytic model costs the same
+ * split). Columns [*c0, *c1) of RMSNorm(x), dim columns in groups of group_size: even
+ * shares of the groups for the PEs but the root, unless it is alone. */
+static inline void wld_rms_share(uint32_t dim, uint32_t group_size, uint32_t n_pe,
+                                 uint32_t pe, uint32_t *c0, uint32_t *c1)
+{
+    uint32_t ng = (dim + group_size - 1) / group_size;
+    *c0 = *c1 = 0;
+    if (n_pe > 1 && pe == 0)
+        return;
+    uint32_t share = n_pe > 1 ? n_pe - 1 : 1, k = n_pe > 1 ? pe - 1 : 0;
+    *c0 = ng * k / share * group_size;
+    *c1 = ng * (k + 1) / share * group_size;
+    *c1 = *c1 < dim ? *c1 : dim;
+}
+/* The heads formed on PE pe: *h0, *h0 + *step, ... (the count is returned). Head h
+ * is on PE (h + 1) mod n_pe, the root last; all on the root when heads do not start
+ * on groups (head_size not a multiple of group_size), and then *step is 1. */
+static inline uint32_t wld_heads(uint32_t n_heads, uint32_t head_size, uint32_t group_size,
+                                 uint32_t n_pe, uint32_t pe, uint32_t *h0, uint32_t *step)
+{
+    uint32_t hp = head_size % group_size ? 1 : n_pe;
+    *step = hp;
+    *h0 = pe < hp ? (pe + hp - 1) % hp : n_heads;
+    return *h0 < n_heads ? (n_heads - 1 - *h0) / hp + 1 : 0;
+}
+
 /* out2: the w3 rows' outputs, or the q bytes and u words of a slice of at most
  * max(rows, head_size) elements (2 * roundup4(n) bytes). */
 #define WLD_OUT2_BYTES(max_rows, head_size) (4u * WLD_MAX(max_rows, head_size) + 8u)
